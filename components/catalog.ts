@@ -1,0 +1,315 @@
+/**
+ * The catalog: the one place where the facts taken from the source documents are written.
+ *
+ * Components (security groups, the host script), policies and the CLI all read these
+ * tables; no port number, product path or unit name is written anywhere else in source.
+ *
+ * Sources (see ../shared/seeds/README.md):
+ *  - IRIS: "Secure InterSystems Processes and Operating-System Resources" (ports, services),
+ *    checked against current IRIS configuration keys (reference.md).
+ *  - GT.M V5.4 security model and the YottaDB security philosophy (group restriction,
+ *    gtmsecshr, restrict.txt, $gtm_tmp/$gtm_log).
+ *  - "Daemon Processes" and "Killing Daemons" (Red Hat 6 era): their daemon lists are carried
+ *    to today's systemd unit names on the Debian/Ubuntu and RHEL families.
+ */
+
+export type Protocol = "tcp" | "udp";
+
+/** Where an instance's `iris.cpf` configures a port, so the real value can be read from it. */
+export interface CpfLocation {
+    readonly section: string;
+    readonly key: string;
+}
+
+/**
+ * How far from the host an endpoint may ever be reached:
+ *  - `peers`: only from the peers a profile declares for it;
+ *  - `host`: never off the host (the module opens it to nobody);
+ *  - `never`: a service that should not run on a database host at all.
+ */
+export type Reach = "peers" | "host" | "never";
+
+export interface EndpointFact {
+    readonly port: number;
+    readonly protocol: Protocol;
+    readonly purpose: string;
+    readonly reach: Reach;
+    readonly cpf?: CpfLocation;
+    readonly note?: string;
+}
+
+/** IRIS network endpoints and their defaults (the IRIS document, "IP Protocols"). */
+export const irisEndpoints = {
+    superserver: {
+        port: 1972,
+        protocol: "tcp",
+        purpose: "superserver: client connections, and the transport for ECP and mirroring traffic",
+        reach: "peers",
+        cpf: { section: "Startup", key: "DefaultPort" },
+    },
+    webServer: {
+        port: 52773,
+        protocol: "tcp",
+        purpose: "private web server (Management Portal, development use)",
+        reach: "peers",
+        cpf: { section: "Startup", key: "WebServerPort" },
+        note: "The IRIS document: mostly used in development, not recommended for production. IRIS 2023.2+ new installs ship no private web server.",
+    },
+    jdbcGateway: {
+        port: 62972,
+        protocol: "tcp",
+        purpose: "JDBC gateway",
+        reach: "host",
+        cpf: { section: "SQL", key: "JDBCGatewayPort" },
+        note: "62972 is the document's (Caché-era [SQL] JDBCGatewayPort) default; later IRIS CPFs show 53773, and current IRIS defines gateways in a [Gateways] section with their own ports. Set iris.ports.jdbcGateway to the port the instance really uses.",
+    },
+    licenseServer: {
+        port: 4002,
+        protocol: "udp",
+        purpose: "license server (licmanager): instances send UDP to this port, the server replies to the sender's port",
+        reach: "peers",
+        cpf: { section: "LicenseServers", key: "<name>=address,port" },
+    },
+    licenseQueryCallback: {
+        port: 4002,
+        protocol: "tcp",
+        purpose: "license query results: the license server connects back over TCP to a port the instance listens on, the license server port number",
+        reach: "peers",
+        note: "If the instance cannot listen on the license server port it asks the OS for a random port; that fallback cannot be firewalled by port and license queries then fail. Its port always equals the configured license server port.",
+    },
+    iscAgent: {
+        port: 2188,
+        protocol: "tcp",
+        purpose: "ISCAgent: mirror failover agent on each failover member and on the arbiter",
+        reach: "peers",
+    },
+    telnet: {
+        port: 23,
+        protocol: "tcp",
+        purpose: "IRIS Telnet service (ctelnetd, Windows only)",
+        reach: "never",
+        cpf: { section: "Telnet", key: "Port" },
+    },
+    snmp: {
+        port: 161,
+        protocol: "udp",
+        purpose: "SNMP agent that the IRIS monitor service (%Service_Monitor) serves as a subagent",
+        reach: "peers",
+    },
+    snmpTrap: {
+        port: 162,
+        protocol: "udp",
+        purpose: "SNMP traps sent by the IRIS monitor service to SNMP managers",
+        reach: "peers",
+    },
+    agentx: {
+        port: 705,
+        protocol: "tcp",
+        purpose: "AgentX: the IRIS monitor subagent talks to the local SNMP agent",
+        reach: "host",
+    },
+} as const satisfies Record<string, EndpointFact>;
+
+export type IrisEndpointId = keyof typeof irisEndpoints;
+
+/** The IRIS ports a profile may move (everything else follows from these). */
+export const configurableIrisPorts = ["superserver", "webServer", "jdbcGateway", "licenseServer", "iscAgent"] as const;
+export type ConfigurableIrisPort = (typeof configurableIrisPorts)[number];
+
+/** Operating-system endpoints the documents name. */
+export const osEndpoints = {
+    ssh: { port: 22, protocol: "tcp", purpose: "SSH administration", reach: "peers" },
+    rpcbindTcp: { port: 111, protocol: "tcp", purpose: "rpcbind/portmap (RPC, NFS, NIS)", reach: "never" },
+    rpcbindUdp: { port: 111, protocol: "udp", purpose: "rpcbind/portmap (RPC, NFS, NIS)", reach: "never" },
+    nfsTcp: { port: 2049, protocol: "tcp", purpose: "NFS server", reach: "never" },
+    nfsUdp: { port: 2049, protocol: "udp", purpose: "NFS server", reach: "never" },
+    telnetd: { port: 23, protocol: "tcp", purpose: "telnet daemon", reach: "never" },
+} as const satisfies Record<string, EndpointFact>;
+
+export type OsEndpointId = keyof typeof osEndpoints;
+
+/** IRIS service names (current spelling; the document's "%System_Monitor" is %Service_Monitor). */
+export const irisServices = {
+    ecp: "%Service_ECP",
+    monitor: "%Service_Monitor",
+    telnet: "%Service_Telnet",
+    mirror: "%Service_Mirror",
+    webGateway: "%Service_WebGateway",
+} as const;
+
+export type ProductId = "iris" | "gtm" | "yottadb";
+
+export interface IrisProduct {
+    readonly id: "iris";
+    readonly displayName: string;
+    readonly defaultInstallDir: string;
+    readonly defaultInstance: string;
+}
+
+/** GT.M and YottaDB share one security model; these are the names that differ. */
+export interface MProduct {
+    readonly id: "gtm" | "yottadb";
+    readonly displayName: string;
+    /** Environment variable naming the distribution directory. */
+    readonly distVar: string;
+    /** Group the documents use in their `chgrp -R GROUP $dist ; chmod -R o-rwx $dist`. */
+    readonly defaultGroup: string;
+    /** Groups the vendor installers refuse as the restriction group. */
+    readonly refusedGroups: readonly string[];
+    /** gtmsecshr: root-owned setuid wrapper, its private directory and the real helper inside it. */
+    readonly secshr: { readonly wrapper: string; readonly dir: string; readonly helper: string };
+    /** Shared library whose group and mode tell the runtime that execution is group-restricted. */
+    readonly sharedLibrary: string;
+    /** gtmsecshr inherits these from the process that first starts it; pin them (the documents advise so). */
+    readonly tmpVar: string;
+    readonly logVar: string;
+    /** Where the runtime falls back when tmp/log are unset or not absolute. */
+    readonly fallbackTmpDir: string;
+    /** Facility restriction file in the distribution directory (YottaDB only). */
+    readonly restrictFile?: string;
+}
+
+export const products = {
+    iris: {
+        id: "iris",
+        displayName: "InterSystems IRIS",
+        defaultInstallDir: "/usr/irissys",
+        defaultInstance: "IRIS",
+    },
+    gtm: {
+        id: "gtm",
+        displayName: "FIS GT.M",
+        distVar: "gtm_dist",
+        defaultGroup: "gtmusers",
+        refusedGroups: ["root", "bin"],
+        secshr: { wrapper: "gtmsecshr", dir: "gtmsecshrdir", helper: "gtmsecshrdir/gtmsecshr" },
+        sharedLibrary: "libgtmshr.so",
+        tmpVar: "gtm_tmp",
+        logVar: "gtm_log",
+        fallbackTmpDir: "/tmp",
+    },
+    yottadb: {
+        id: "yottadb",
+        displayName: "YottaDB",
+        distVar: "ydb_dist",
+        defaultGroup: "yottadbusers",
+        refusedGroups: ["root"],
+        secshr: { wrapper: "gtmsecshr", dir: "gtmsecshrdir", helper: "gtmsecshrdir/gtmsecshr" },
+        sharedLibrary: "libyottadb.so",
+        tmpVar: "ydb_tmp",
+        logVar: "ydb_log",
+        fallbackTmpDir: "/tmp",
+        restrictFile: "restrict.txt",
+    },
+} as const satisfies { iris: IrisProduct; gtm: MProduct; yottadb: MProduct };
+
+export const productIds = Object.keys(products) as ProductId[];
+
+/** YottaDB restrict.txt facility keywords (YottaDB sr_port/restrict.c). */
+export const yottadbRestrictFacilities = [
+    "BREAK", "ZBREAK", "ZEDIT", "ZLINK", "ZRUPDATE", "ZSYSTEM", "PIPE_OPEN", "TRIGGER_MOD", "ZROUTINES",
+    "CENABLE", "DSE", "LKECLEAR", "LKE", "DIRECT_MODE", "ZCMDLINE", "HALT", "ZHALT", "LIBRARY", "LOGDENIALS",
+] as const;
+export type YottadbRestrictFacility = (typeof yottadbRestrictFacilities)[number];
+
+export type OsFamily = "debian" | "rhel";
+export const osFamilies: readonly OsFamily[] = ["debian", "rhel"];
+
+/** Units per distribution family; `.socket`/`.path`/`.timer` units listed beside a service can start it again. */
+export type UnitsByFamily = Readonly<Record<OsFamily, readonly string[]>>;
+
+export interface OptionalDaemon {
+    /** The daemon's name in the documents. */
+    readonly daemon: string;
+    readonly why: string;
+    readonly units: UnitsByFamily;
+    /** Client programs the "Killing Daemons" document makes unusable with `chmod 000`. */
+    readonly clientBinaries?: readonly string[];
+}
+
+const same = (...units: string[]): UnitsByFamily => ({ debian: units, rhel: units });
+
+/**
+ * Optional daemons the two Unix documents say to turn off on a server, mapped to today's units.
+ * The hardening stops, disables and masks each unit that exists on the host unless a profile keeps it.
+ * Debian names were checked against the bookworm packages (unit files, aliases, sockets and path
+ * units that can start a service again); RHEL names follow the RHEL packages' documentation.
+ */
+export const optionalDaemons: readonly OptionalDaemon[] = [
+    { daemon: "portmap", why: "RPC port mapper for NFS/NIS; long security history, not needed by a database host", units: same("rpcbind.service", "rpcbind.socket") },
+    { daemon: "nfslock", why: "NFS locking and status daemons (rpc.lockd, rpc.statd)", units: same("rpc-statd.service", "rpc-statd-notify.service") },
+    { daemon: "nfsd", why: "NFS server", units: same("nfs-server.service", "nfs-mountd.service") },
+    { daemon: "nis", why: "NIS shares account data over RPC (needs portmap)", units: same("ypbind.service", "ypserv.service", "yppasswdd.service", "ypxfrd.service") },
+    { daemon: "lpd", why: "print spooler; a database server does not print", units: same("cups.service", "cups.socket", "cups.path", "cups-browsed.service"), clientBinaries: ["/usr/bin/lpr", "/usr/bin/lpq", "/usr/bin/lprm"] },
+    // Debian runs telnetd, rshd, rlogind, rstatd, rusersd and rwalld from inetd only, so disabling inetd covers them.
+    { daemon: "inetd", why: "starts telnet, rsh, rlogin, tftp and other small network servers on demand", units: { debian: ["inetd.service", "inetutils-inetd.service", "xinetd.service"], rhel: ["xinetd.service"] } },
+    { daemon: "telnetd/rshd/rlogind/tftpd", why: "clear-text remote login and file transfer started by inetd or socket activation", units: { debian: ["tftpd-hpa.service", "atftpd.service", "atftpd.socket"], rhel: ["telnet.socket", "rsh.socket", "rlogin.socket", "rexec.socket", "tftp.socket", "tftp.service"] } },
+    { daemon: "atd", why: "at/atd have a rich history of security problems; cron covers the need", units: same("atd.service"), clientBinaries: ["/usr/bin/at"] },
+    { daemon: "httpd", why: "web server; leave off unless this host serves the IRIS Web Gateway (keep it in the profile then)", units: { debian: ["apache2.service"], rhel: ["httpd.service", "httpd.socket"] } },
+    { daemon: "named", why: "DNS server", units: same("named.service") },
+    { daemon: "smb", why: "Samba file sharing", units: { debian: ["smbd.service", "nmbd.service", "samba-ad-dc.service"], rhel: ["smb.service", "nmb.service"] } },
+    { daemon: "snmpd", why: "SNMP agent; kept automatically when the IRIS monitor service is used (it is the agent IRIS serves as a subagent)", units: same("snmpd.service") },
+    { daemon: "avahi", why: "zero-configuration service announcement on the local network", units: same("avahi-daemon.service", "avahi-daemon.socket") },
+    { daemon: "gpm", why: "console mouse daemon; had a local root exploit", units: same("gpm.service") },
+    { daemon: "identd", why: "identification daemon: tells remote hosts who owns a connection", units: { debian: ["oidentd.service", "oidentd.socket"], rhel: [] } },
+    { daemon: "rstatd/rusersd/rwalld/rwhod", why: "give any host on the network statistics, user lists or broadcast messages", units: { debian: ["rwhod.service"], rhel: ["rstatd.service", "rusersd.service", "rwalld.service", "rwhod.service"] } },
+    { daemon: "innd", why: "news server", units: { debian: ["inn2.service"], rhel: ["innd.service"] } },
+    { daemon: "arpwatch", why: "ARP monitor, not a database host's job", units: same("arpwatch.service") },
+];
+
+/** Services the documents say to keep; the hardening never stops, disables or masks them. */
+export const essentialServices: readonly { readonly daemon: string; readonly units: UnitsByFamily }[] = [
+    { daemon: "syslog", units: same("rsyslog.service", "syslog.service", "syslog.socket", "systemd-journald.service", "systemd-journald.socket") },
+    { daemon: "cron", units: { debian: ["cron.service"], rhel: ["crond.service"] } },
+    { daemon: "network", units: same("systemd-networkd.service", "NetworkManager.service", "networking.service", "network.service", "systemd-resolved.service") },
+    { daemon: "sshd", units: { debian: ["ssh.service", "ssh.socket", "sshd.service"], rhel: ["sshd.service", "sshd.socket"] } },
+];
+
+/**
+ * Daemons of the documents that current distributions no longer ship, or that are not
+ * services today; listed so the mapping is complete and a reader sees why nothing is done.
+ */
+export const retiredDaemons: readonly { readonly daemon: string; readonly today: string }[] = [
+    { daemon: "kudzu", today: "hardware detection is done by udev; nothing to disable" },
+    { daemon: "apmd", today: "replaced by ACPI/systemd-logind; not installed on servers" },
+    { daemon: "pcmcia", today: "handled by the kernel and udev; nothing to disable" },
+    { daemon: "xfs", today: "the X font server is no longer shipped" },
+    { daemon: "linuxconf", today: "no longer exists" },
+    { daemon: "keytable", today: "console keymap is set by systemd-vconsole-setup; starts no daemon" },
+    { daemon: "random", today: "systemd-random-seed.service saves the seed; starts no daemon, keep it" },
+    { daemon: "netfs", today: "remote-fs.target mounts network filesystems from fstab; left alone (controlled by fstab, not by a daemon)" },
+    { daemon: "sendmail", today: "do not remove the MTA; configure it for local delivery only (e.g. Postfix inet_interfaces = loopback-only)" },
+];
+
+/** cron.allow: who may use crontab once cron is restricted ("Killing Daemons", crond). */
+export const cronAllowFile = "/etc/cron.allow";
+
+export function unitsFor(family: OsFamily, list: readonly { readonly units: UnitsByFamily }[]): string[] {
+    return [...new Set(list.flatMap((entry) => entry.units[family]))];
+}
+
+/** Every unit name the catalog knows as essential, on any family. */
+export const essentialUnitNames: ReadonlySet<string> = new Set(osFamilies.flatMap((f) => unitsFor(f, essentialServices)));
+
+export interface SensitivePort {
+    readonly name: string;
+    readonly port: number;
+    readonly protocol: Protocol;
+    readonly reach: Reach;
+    readonly purpose: string;
+}
+
+/** All catalog endpoints with their default ports, for policies that look for them in any stack. */
+export const sensitivePorts: readonly SensitivePort[] = [
+    ...Object.entries(irisEndpoints).map(([name, e]) => ({ name, port: e.port, protocol: e.protocol, reach: e.reach, purpose: e.purpose })),
+    ...Object.entries(osEndpoints).map(([name, e]) => ({ name, port: e.port, protocol: e.protocol, reach: e.reach, purpose: e.purpose })),
+];
+
+/** Tags the components put on every database host; policies identify database hosts by them. */
+export const hostTags = {
+    role: "mdb-hardening:role",
+    product: "mdb-hardening:product",
+    environment: "mdb-hardening:environment",
+    profile: "mdb-hardening:profile",
+} as const;
+export const databaseHostRole = "database-host";

@@ -1,0 +1,124 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { databaseHostRole, hostTags, type OsFamily } from "./catalog";
+import { hardeningPlan, type HardeningPlan } from "./plan";
+import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
+import type { NetworkRule } from "./rules";
+import { DatabaseSecurityGroup } from "./securityGroup";
+import { checkOsFamily, Issues } from "./validate";
+
+export interface DataVolume {
+    /** Device name, `/dev/sdf` … `/dev/sdp`. */
+    readonly deviceName: string;
+    readonly sizeGb: number;
+}
+
+export interface DatabaseHostArgs {
+    /** The host's hardening profile (validated before anything is created). */
+    readonly profile: HostProfile | HostProfileInput;
+    readonly vpcId: pulumi.Input<string>;
+    /** A private subnet: the instance never gets a public address, so it should not be in a public one. */
+    readonly subnetId: pulumi.Input<string>;
+    /** AMI of a Debian/Ubuntu or RHEL-family image (`osFamily` says which). */
+    readonly ami: pulumi.Input<string>;
+    /** Default `m6i.large`. */
+    readonly instanceType?: pulumi.Input<string>;
+    /** Fixed private address, so peers' profiles can name it. */
+    readonly privateIp?: pulumi.Input<string>;
+    readonly keyName?: pulumi.Input<string>;
+    readonly iamInstanceProfile?: pulumi.Input<string>;
+    /** Root volume size in GiB (default 30). Always encrypted. */
+    readonly rootVolumeSizeGb?: number;
+    /** Extra EBS volumes for databases and journals. Always encrypted. */
+    readonly dataVolumes?: readonly DataVolume[];
+    /** KMS key for the volumes (default: the account's EBS key). */
+    readonly kmsKeyId?: pulumi.Input<string>;
+    /** Distribution family of the image, for unit names (default `debian`). */
+    readonly osFamily?: OsFamily;
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * An EC2 database host: private address only, IMDSv2 required, encrypted volumes, the
+ * profile's security group, and tags that identify it as a database host for policies.
+ */
+export class DatabaseHost extends pulumi.ComponentResource {
+    readonly instance: aws.ec2.Instance;
+    readonly securityGroup: DatabaseSecurityGroup;
+    readonly instanceId: pulumi.Output<string>;
+    readonly privateIp: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly rules: readonly NetworkRule[];
+    /** What the hardening does to this host (see plan.ts). */
+    readonly hardening: HardeningPlan;
+
+    constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        const profile = validateProfile(args.profile, `${name}: profile`);
+        checkHostArgs(name, args);
+        super("mdb-hardening:aws:DatabaseHost", name, {}, opts);
+
+        const tags = {
+            [hostTags.role]: databaseHostRole,
+            [hostTags.product]: profile.product,
+            [hostTags.environment]: profile.environment,
+            [hostTags.profile]: profile.name,
+            ...args.tags,
+        };
+        this.securityGroup = new DatabaseSecurityGroup(`${name}-sg`, { profile, vpcId: args.vpcId, tags }, { parent: this });
+        this.instance = new aws.ec2.Instance(
+            name,
+            {
+                ami: args.ami,
+                instanceType: args.instanceType ?? "m6i.large",
+                subnetId: args.subnetId,
+                privateIp: args.privateIp,
+                associatePublicIpAddress: false,
+                vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
+                keyName: args.keyName,
+                iamInstanceProfile: args.iamInstanceProfile,
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeSizeGb ?? 30, kmsKeyId: args.kmsKeyId },
+                ebsBlockDevices: (args.dataVolumes ?? []).map((v) => ({
+                    deviceName: v.deviceName,
+                    volumeSize: v.sizeGb,
+                    volumeType: "gp3",
+                    encrypted: true,
+                    kmsKeyId: args.kmsKeyId,
+                })),
+                volumeTags: tags,
+                tags: { Name: name, ...tags },
+            },
+            { parent: this },
+        );
+        this.instanceId = this.instance.id;
+        this.privateIp = this.instance.privateIp;
+        this.securityGroupId = this.securityGroup.securityGroupId;
+        this.rules = this.securityGroup.rules;
+        this.hardening = hardeningPlan(profile, args.osFamily ?? "debian");
+        this.registerOutputs({
+            instanceId: this.instanceId,
+            privateIp: this.privateIp,
+            securityGroupId: this.securityGroupId,
+            hardening: this.hardening,
+        });
+    }
+}
+
+function checkHostArgs(name: string, args: DatabaseHostArgs): void {
+    const issues = new Issues();
+    const size = (field: string, value: unknown, min: number) => {
+        if (!(typeof value === "number" && Number.isInteger(value) && value >= min && value <= 65536)) {
+            issues.fail(field, value, `must be a whole number of GiB between ${min} and 65536`);
+        }
+    };
+    if (args.rootVolumeSizeGb !== undefined) size("rootVolumeSizeGb", args.rootVolumeSizeGb, 8);
+    const devices = new Set<string>();
+    (args.dataVolumes ?? []).forEach((v, i) => {
+        if (!/^\/dev\/(sd|xvd)[f-p]$/.test(v.deviceName)) issues.fail(`dataVolumes[${i}].deviceName`, v.deviceName, "must be /dev/sdf … /dev/sdp (or /dev/xvdf … /dev/xvdp)");
+        if (devices.has(v.deviceName)) issues.fail(`dataVolumes[${i}].deviceName`, v.deviceName, "is used by another data volume");
+        devices.add(v.deviceName);
+        size(`dataVolumes[${i}].sizeGb`, v.sizeGb, 1);
+    });
+    if (args.osFamily !== undefined) checkOsFamily(issues, "osFamily", args.osFamily);
+    issues.throwIfAny(`${name}: arguments`);
+}

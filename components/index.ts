@@ -1,0 +1,10 @@
+/** Public API of mdb-hardening: the catalog, the profile, the rule derivation and the components. */
+export * as catalog from "./catalog";
+export { hostTags, databaseHostRole, type OsFamily, type ProductId } from "./catalog";
+export * from "./profile";
+export { deriveRules, type NetworkRule, type Direction } from "./rules";
+export { hardeningPlan, unitsToDisable, keptUnits, type HardeningPlan } from "./plan";
+export { ProfileError, formatIssue, parseCidr, type ValidationIssue } from "./validate";
+export { DatabaseSecurityGroup, toAwsRules, type DatabaseSecurityGroupArgs } from "./securityGroup";
+export { DatabaseHost, type DatabaseHostArgs, type DataVolume } from "./databaseHost";
+export { ExistingHost, type ExistingHostArgs, type SshConnection } from "./existingHost";

@@ -1,0 +1,75 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { hostTags } from "./catalog";
+import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
+import { deriveRules, type Direction, type NetworkRule } from "./rules";
+import { parseCidr } from "./validate";
+
+export interface DatabaseSecurityGroupArgs {
+    /** The host's hardening profile (validated here; see README "Profile"). */
+    readonly profile: HostProfile | HostProfileInput;
+    /** VPC the group belongs to. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Extra tags for the group. */
+    readonly tags?: Record<string, string>;
+}
+
+type SecurityGroupRule = aws.types.input.ec2.SecurityGroupIngress;
+
+/**
+ * A security group holding exactly the rules the profile's roles need (see `deriveRules`).
+ *
+ * Rules are inline so the group's rule set is owned whole by this component: Pulumi removes
+ * AWS's default allow-all egress and reverts rules added outside it.
+ */
+export class DatabaseSecurityGroup extends pulumi.ComponentResource {
+    /** The underlying security group. */
+    readonly securityGroup: aws.ec2.SecurityGroup;
+    readonly securityGroupId: pulumi.Output<string>;
+    /** The derived rules, as data (what the host firewall enforces too). */
+    readonly rules: readonly NetworkRule[];
+
+    constructor(name: string, args: DatabaseSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        const profile = validateProfile(args.profile, `${name}: profile`);
+        super("mdb-hardening:network:DatabaseSecurityGroup", name, {}, opts);
+        this.rules = deriveRules(profile);
+        this.securityGroup = new aws.ec2.SecurityGroup(
+            name,
+            {
+                vpcId: args.vpcId,
+                description: `Database host ${profile.name} (${profile.product}, ${profile.environment})`,
+                ingress: toAwsRules(this.rules, "ingress"),
+                egress: toAwsRules(this.rules, "egress"),
+                revokeRulesOnDelete: true,
+                tags: { Name: name, [hostTags.profile]: profile.name, ...args.tags },
+            },
+            { parent: this },
+        );
+        this.securityGroupId = this.securityGroup.id;
+        this.registerOutputs({ securityGroupId: this.securityGroupId, rules: this.rules });
+    }
+}
+
+/** Splits each rule's peers by address family, as AWS wants them. */
+export function toAwsRules(rules: readonly NetworkRule[], direction: Direction): SecurityGroupRule[] {
+    return rules
+        .filter((r) => r.direction === direction)
+        .map((r) => {
+            const v4 = r.cidrs.filter((c) => familyOf(c) === 4);
+            const v6 = r.cidrs.filter((c) => familyOf(c) === 6);
+            return {
+                protocol: r.protocol,
+                fromPort: r.port,
+                toPort: r.port,
+                description: r.description,
+                ...(v4.length > 0 ? { cidrBlocks: v4 } : {}),
+                ...(v6.length > 0 ? { ipv6CidrBlocks: v6 } : {}),
+            };
+        });
+}
+
+function familyOf(cidr: string): 4 | 6 {
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === "string") throw new Error(`internal: unvalidated CIDR ${cidr}`);
+    return parsed.family;
+}

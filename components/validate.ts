@@ -1,0 +1,162 @@
+/**
+ * Input checking shared by the profile, the components and the CLI.
+ *
+ * Every value that can reach a shell, a firewall rule or a resource name passes one of these
+ * checks first. Problems are collected, not thrown one at a time, so a user sees all of them.
+ */
+import * as net from "node:net";
+import { osFamilies, type OsFamily } from "./catalog";
+
+export interface ValidationIssue {
+    /** Dotted path of the field, e.g. `network.adminCidrs[1]`. */
+    readonly field: string;
+    readonly value: unknown;
+    readonly message: string;
+}
+
+export class ProfileError extends Error {
+    constructor(
+        readonly issues: readonly ValidationIssue[],
+        readonly source = "profile",
+    ) {
+        super(`${source} is invalid:\n${issues.map((i) => `  - ${formatIssue(i)}`).join("\n")}`);
+        this.name = "ProfileError";
+    }
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+    return `${issue.field}: ${issue.message} (got ${JSON.stringify(issue.value) ?? String(issue.value)})`;
+}
+
+/** Collects issues while a structure is read; `fail` adds one. */
+export class Issues {
+    readonly list: ValidationIssue[] = [];
+    fail(field: string, value: unknown, message: string): void {
+        this.list.push({ field, value, message });
+    }
+    throwIfAny(source?: string): void {
+        if (this.list.length > 0) throw new ProfileError(this.list, source);
+    }
+}
+
+/** POSIX portable user/group name, as useradd/groupadd accept by default. */
+const posixName = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** A systemd unit name of a type the hardening handles (no instances of templates with odd characters). */
+const unitName = /^[A-Za-z0-9][A-Za-z0-9:_.-]*(@[A-Za-z0-9:_.-]+)?\.(service|socket|path|timer)$/;
+/** Characters a path may contain: no spaces, quotes, globs or shell metacharacters. */
+const pathChars = /^[A-Za-z0-9._+@/-]+$/;
+/** A DNS label, used for resource names and tags. */
+const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function checkPosixName(issues: Issues, field: string, value: unknown): value is string {
+    if (typeof value === "string" && posixName.test(value)) return true;
+    issues.fail(field, value, "must be a plain POSIX user or group name ([a-z_][a-z0-9_-]*, at most 32 characters)");
+    return false;
+}
+
+export function checkUnitName(issues: Issues, field: string, value: unknown): value is string {
+    if (typeof value === "string" && unitName.test(value)) return true;
+    issues.fail(field, value, "must be a systemd unit name ending in .service, .socket, .path or .timer");
+    return false;
+}
+
+export function checkHostLabel(issues: Issues, field: string, value: unknown): value is string {
+    if (typeof value === "string" && hostLabel.test(value)) return true;
+    issues.fail(field, value, "must be a lower-case DNS label (a-z, 0-9, '-', at most 63 characters)");
+    return false;
+}
+
+/** An absolute, normalised path that is not `/` itself: the hardening works recursively under some of them. */
+export function checkAbsolutePath(issues: Issues, field: string, value: unknown): value is string {
+    if (typeof value !== "string" || !value.startsWith("/")) {
+        issues.fail(field, value, "must be an absolute path");
+        return false;
+    }
+    const parts = value.split("/").slice(1);
+    if (!pathChars.test(value) || parts.some((p) => p === "" || p === "." || p === "..")) {
+        issues.fail(field, value, "must be a normalised absolute path of plain characters (A-Z a-z 0-9 . _ + @ - /), without '.', '..', '//' or a trailing '/'");
+        return false;
+    }
+    return true;
+}
+
+export function checkOsFamily(issues: Issues, field: string, value: unknown): value is OsFamily {
+    if ((osFamilies as readonly unknown[]).includes(value)) return true;
+    issues.fail(field, value, `must be one of: ${osFamilies.join(", ")}`);
+    return false;
+}
+
+export function checkPort(issues: Issues, field: string, value: unknown): value is number {
+    if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535) return true;
+    issues.fail(field, value, "must be an integer port between 1 and 65535");
+    return false;
+}
+
+export interface Cidr {
+    readonly text: string;
+    readonly family: 4 | 6;
+    readonly prefix: number;
+}
+
+/**
+ * Parses `address/prefix`. Host bits must be zero (AWS and nftables treat `10.0.1.5/24`
+ * differently; refusing it avoids opening more or less than the user meant).
+ */
+export function parseCidr(text: string): Cidr | string {
+    const slash = text.indexOf("/");
+    if (slash < 0) return "must be in CIDR notation address/prefix (use /32 or /128 for one host)";
+    const address = text.slice(0, slash);
+    const prefixText = text.slice(slash + 1);
+    const family = net.isIPv4(address) ? 4 : net.isIPv6(address) ? 6 : 0;
+    if (family === 0) return "is not an IPv4 or IPv6 address with a prefix";
+    const bits = family === 4 ? 32 : 128;
+    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) return `prefix must be 0..${bits}`;
+    const prefix = Number(prefixText);
+    const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+    const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+    if ((value & hostMask) !== 0n) {
+        const hint = family === 4 ? `; the network is ${formatIpv4(value & ~hostMask)}/${prefix}` : "";
+        return `has host bits set beyond /${prefix}${hint}`;
+    }
+    return { text, family, prefix };
+}
+
+export function checkCidr(issues: Issues, field: string, value: unknown): Cidr | undefined {
+    if (typeof value !== "string") {
+        issues.fail(field, value, "must be a CIDR string such as 10.0.1.0/24");
+        return undefined;
+    }
+    const parsed = parseCidr(value);
+    if (typeof parsed === "string") {
+        issues.fail(field, value, `invalid CIDR: ${parsed}`);
+        return undefined;
+    }
+    return parsed;
+}
+
+export function isWorld(cidr: Cidr): boolean {
+    return cidr.prefix === 0;
+}
+
+function ipv4ToBigInt(address: string): bigint {
+    return address.split(".").reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
+}
+
+function ipv6ToBigInt(address: string): bigint {
+    // Expand an embedded IPv4 tail (::ffff:1.2.3.4) into two hextets, then the "::".
+    let text = address;
+    const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+    if (v4) {
+        const n = ipv4ToBigInt(v4[1]);
+        text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+    }
+    const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
+    const headParts = head ? head.split(":") : [];
+    const tailParts = tail ? tail.split(":") : [];
+    const zeros = tail === undefined ? [] : Array<string>(8 - headParts.length - tailParts.length).fill("0");
+    return [...headParts, ...zeros, ...tailParts].reduce((acc, h) => (acc << 16n) | BigInt(parseInt(h, 16)), 0n);
+}
+
+function formatIpv4(value: bigint): string {
+    return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 0xffn).toString()).join(".");
+}

@@ -1,0 +1,71 @@
+/**
+ * Pulumi mocks that record every registered resource, with its parent chain (from the URN the
+ * mock monitor builds) and, for components, the outputs passed to `registerOutputs`.
+ *
+ * Call `installMocks()` before importing anything that constructs resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+
+export interface Recorded {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    readonly custom: boolean;
+}
+
+export interface Registered {
+    readonly urn: string;
+    /** Types from the root down to this resource, e.g. [DatabaseHost, DatabaseSecurityGroup, SecurityGroup]. */
+    readonly typeChain: string[];
+    readonly state: unknown;
+}
+
+export interface MockRecorder {
+    readonly resources: Recorded[];
+    /** Resources as the mock monitor holds them once all RPCs are done. */
+    registered(): Promise<Registered[]>;
+}
+
+/** Computed outputs a real provider would fill in. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    if (type === "aws:ec2/instance:Instance") return { privateIp: inputs.privateIp ?? "10.0.0.99", arn: `arn:aws:ec2:eu-west-1:123456789012:instance/${name}` };
+    return {};
+}
+
+export async function installMocks(config: Record<string, string> = {}): Promise<MockRecorder> {
+    const resources: Recorded[] = [];
+    pulumi.runtime.setAllConfig(config);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args: pulumi.runtime.MockResourceArgs) => {
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+            },
+            call: (args: pulumi.runtime.MockCallArgs) => {
+                if (args.token === "aws:ec2/getAmi:getAmi") return { id: "ami-0mock", architecture: "x86_64" };
+                throw new Error(`unexpected call ${args.token}`);
+            },
+        },
+        "mdb-hardening",
+        "test",
+        false,
+    );
+    return {
+        resources,
+        registered: async () => {
+            await pulumi.runtime.disconnect();
+            const monitor = getMonitor() as unknown as { getRegisteredResources(): Map<string, { urn: string; state: unknown }> };
+            return [...monitor.getRegisteredResources().values()].map((r) => ({
+                urn: r.urn,
+                typeChain: r.urn.split("::")[2].split("$"),
+                state: r.state,
+            }));
+        },
+    };
+}
+
+/** Resolves an output's value (mocks run with preview=false, so values are known). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from "vitest";
+import { irisEndpoints, products } from "../components/catalog";
+import { parseProfile, validateProfile } from "../components/profile";
+import { formatIssue, ProfileError, type ValidationIssue } from "../components/validate";
+import { admin, apps, gtmInput, irisInput, licenseServer } from "./helpers/profiles";
+
+function issuesOf(input: unknown): ValidationIssue[] {
+    try {
+        validateProfile(input);
+    } catch (e) {
+        expect(e).toBeInstanceOf(ProfileError);
+        return [...(e as ProfileError).issues];
+    }
+    throw new Error("profile was accepted");
+}
+
+/** The formatted lines, as users see them. */
+function problems(input: unknown): string[] {
+    return issuesOf(input).map(formatIssue);
+}
+
+const network = (extra: Record<string, unknown>) => ({ adminCidrs: [admin], appClients: [apps], licenseServers: [licenseServer], ...extra });
+
+describe("defaults", () => {
+    it("fills an IRIS profile from the catalog", () => {
+        const p = validateProfile(irisInput());
+        expect(p.roles).toEqual(["database"]);
+        expect(p.iris).toEqual({
+            instance: products.iris.defaultInstance,
+            installDir: products.iris.defaultInstallDir,
+            features: { ecp: false, privateWebServer: false, jdbcGateway: false, monitor: false, mirror: false },
+            ports: {
+                superserver: irisEndpoints.superserver.port,
+                webServer: irisEndpoints.webServer.port,
+                jdbcGateway: irisEndpoints.jdbcGateway.port,
+                licenseServer: irisEndpoints.licenseServer.port,
+                iscAgent: irisEndpoints.iscAgent.port,
+            },
+        });
+        expect(p.hardening).toEqual({ firewall: true, services: true, distribution: false });
+        expect(p.network.sshPort).toBe(22);
+        expect(p.network.egress).toEqual([]);
+    });
+
+    it("fills a GT.M distribution from the catalog", () => {
+        const p = validateProfile(gtmInput());
+        expect(p.distribution).toEqual({
+            path: "/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64",
+            group: "gtmusers",
+            members: ["alice"],
+            tmpDir: "/tmp",
+            logDir: "/tmp",
+            restrict: {},
+        });
+        expect(p.hardening.distribution).toBe(true);
+    });
+
+    it("uses yottadbusers for YottaDB and accepts restrict.txt facilities", () => {
+        const p = validateProfile(gtmInput({ product: "yottadb", distribution: { path: "/opt/yottadb/r2.02", restrict: { ZSYSTEM: "ydbadmin", DSE: "ydbadmin" } } }));
+        expect(p.distribution?.group).toBe("yottadbusers");
+        expect(p.distribution?.restrict).toEqual({ ZSYSTEM: "ydbadmin", DSE: "ydbadmin" });
+    });
+
+    it("re-validating a validated profile gives the same profile", () => {
+        const p = validateProfile(irisInput({ iris: { features: { mirror: true } }, network: network({ mirrorMembers: ["10.3.0.11/32"], arbiter: "10.3.0.5/32" }) }));
+        expect(validateProfile(p)).toEqual(p);
+    });
+});
+
+describe("bad input names the field and the value", () => {
+    it("rejects an invalid CIDR", () => {
+        expect(problems(irisInput({ network: network({ adminCidrs: ["10.0.0.300/24"] }) }))).toEqual([
+            'network.adminCidrs[0]: invalid CIDR: is not an IPv4 or IPv6 address with a prefix (got "10.0.0.300/24")',
+        ]);
+        expect(problems(irisInput({ network: network({ appClients: ["10.1.0.5/24"] }) }))).toEqual([
+            'network.appClients[0]: invalid CIDR: has host bits set beyond /24; the network is 10.1.0.0/24 (got "10.1.0.5/24")',
+        ]);
+        expect(problems(irisInput({ network: network({ appClients: ["10.1.0.5"] }) }))).toEqual([
+            'network.appClients[0]: invalid CIDR: must be in CIDR notation address/prefix (use /32 or /128 for one host) (got "10.1.0.5")',
+        ]);
+        expect(problems(irisInput({ network: network({ appClients: ["fd00::1/64"] }) }))).toEqual([
+            'network.appClients[0]: invalid CIDR: has host bits set beyond /64 (got "fd00::1/64")',
+        ]);
+        expect(problems(irisInput({ network: network({ appClients: ["10.1.0.0/33"] }) }))).toEqual([
+            'network.appClients[0]: invalid CIDR: prefix must be 0..32 (got "10.1.0.0/33")',
+        ]);
+    });
+
+    it("accepts IPv6 networks", () => {
+        const p = validateProfile(irisInput({ network: network({ appClients: ["fd00:1::/64", "::ffff:10.1.0.0/120"] }) }));
+        expect(p.network.appClients).toEqual(["fd00:1::/64", "::ffff:10.1.0.0/120"]);
+    });
+
+    it("rejects world-open admin and database ports", () => {
+        expect(problems(irisInput({ network: network({ adminCidrs: ["0.0.0.0/0"] }) }))).toEqual([
+            'network.adminCidrs[0]: opens SSH to the whole Internet; list the networks that need it (got "0.0.0.0/0")',
+        ]);
+        expect(problems(irisInput({ network: network({ appClients: ["::/0"] }) }))).toEqual([
+            'network.appClients[0]: opens the superserver to the whole Internet; list the networks that need it (got "::/0")',
+        ]);
+        expect(problems(gtmInput({ network: { adminCidrs: [admin], ingress: [{ name: "api", port: 8443, from: ["0.0.0.0/0"] }] } }))).toEqual([
+            'network.ingress[0].from[0]: opens api to the whole Internet; list the networks that need it (got "0.0.0.0/0")',
+            'network.ingress[0].from: must list at least one CIDR (got ["0.0.0.0/0"])',
+        ]);
+    });
+
+    it("rejects two endpoints on one port", () => {
+        expect(problems(irisInput({ iris: { ports: { webServer: 1972 } } }))).toEqual([
+            "iris.ports.webServer: port collision: superserver and webServer both use 1972/tcp (got 1972)",
+        ]);
+        expect(problems(irisInput({ iris: { ports: { licenseServer: 1972 } } }))).toEqual([
+            "iris.ports.licenseServer: port collision: superserver and licenseQueryCallback both use 1972/tcp (got 1972)",
+        ]);
+        expect(problems(gtmInput({ network: { adminCidrs: [admin], sshPort: 2222, ingress: [{ name: "api", port: 2222, from: [apps] }] } }))).toEqual([
+            "network.ingress (api).port: port collision: ssh and ingress api both use 2222/tcp (got 2222)",
+        ]);
+    });
+
+    it("refuses the private web server in production", () => {
+        expect(problems(irisInput({ iris: { features: { privateWebServer: true } } }))).toEqual([
+            "iris.features.privateWebServer: the private web server is for development and must not run in production (environment: production); serve the Management Portal through a Web Gateway (got true)",
+        ]);
+        expect(validateProfile(irisInput({ environment: "development", iris: { features: { privateWebServer: true } } })).iris?.features.privateWebServer).toBe(true);
+    });
+
+    it("rejects an unknown product", () => {
+        expect(problems({ ...irisInput(), product: "cache" })).toEqual([
+            'product: must be one of: iris, gtm, yottadb (got "cache")',
+        ]);
+        expect(problems({ name: "x", environment: "production" })).toEqual([
+            "product: is required; one of: iris, gtm, yottadb (got undefined)",
+        ]);
+    });
+
+    it("rejects paths, groups, members and units that are not plain", () => {
+        const bad = problems(gtmInput({
+            distribution: { path: "/opt/gtm/../..", group: "gtm users", members: ["alice", "bob;rm -rf /"], tmpDir: "tmp" },
+            services: { keep: ["cups"], disable: ["$(reboot).service"] },
+        }));
+        expect(bad).toEqual([
+            "distribution.path: must be a normalised absolute path of plain characters (A-Z a-z 0-9 . _ + @ - /), without '.', '..', '//' or a trailing '/' (got \"/opt/gtm/../..\")",
+            'distribution.group: must be a plain POSIX user or group name ([a-z_][a-z0-9_-]*, at most 32 characters) (got "gtm users")',
+            'distribution.members[1]: must be a plain POSIX user or group name ([a-z_][a-z0-9_-]*, at most 32 characters) (got "bob;rm -rf /")',
+            'distribution.tmpDir: must be an absolute path (got "tmp")',
+            'services.keep[0]: must be a systemd unit name ending in .service, .socket, .path or .timer (got "cups")',
+            'services.disable[0]: must be a systemd unit name ending in .service, .socket, .path or .timer (got "$(reboot).service")',
+        ]);
+        expect(problems(gtmInput({ distribution: { path: "/" } }))).toEqual([
+            "distribution.path: must be a normalised absolute path of plain characters (A-Z a-z 0-9 . _ + @ - /), without '.', '..', '//' or a trailing '/' (got \"/\")",
+        ]);
+    });
+
+    it("refuses the groups the vendor installers refuse", () => {
+        expect(problems(gtmInput({ distribution: { path: "/opt/gtm", group: "bin" } }))).toEqual([
+            'distribution.group: FIS GT.M refuses root/bin as the restriction group: everyone with that group would keep access (got "bin")',
+        ]);
+        expect(problems(gtmInput({ product: "yottadb", distribution: { path: "/opt/ydb", group: "root" } }))).toEqual([
+            'distribution.group: YottaDB refuses root as the restriction group: everyone with that group would keep access (got "root")',
+        ]);
+    });
+
+    it("never disables an essential service", () => {
+        expect(problems(gtmInput({ services: { disable: ["ssh.service", "cron.service", "rsyslog.service"] } }))).toEqual([
+            'services.disable: is an essential service (syslog, cron, network or sshd) and is never disabled (got "ssh.service")',
+            'services.disable: is an essential service (syslog, cron, network or sshd) and is never disabled (got "cron.service")',
+            'services.disable: is an essential service (syslog, cron, network or sshd) and is never disabled (got "rsyslog.service")',
+        ]);
+    });
+
+    it("reports unknown fields so a typo cannot silently drop a setting", () => {
+        expect(problems(irisInput({ network: { adminCidr: [admin] } }))).toEqual([
+            expect.stringMatching(/^network\.adminCidr: unknown field; expected one of: sshPort, adminCidrs, /),
+        ]);
+    });
+
+    it("checks that peer lists match the features and roles that use them", () => {
+        expect(problems(irisInput({ network: network({ ecpClients: ["10.4.0.0/24"], jdbcClients: ["10.5.0.0/24"], snmpManagers: ["10.6.0.0/24"] }) }))).toEqual([
+            'network.ecpClients: ECP clients need iris.features.ecp: true (got ["10.4.0.0/24"])',
+            'network.jdbcClients: JDBC clients need iris.features.jdbcGateway: true (got ["10.5.0.0/24"])',
+            'network.snmpManagers: SNMP managers need iris.features.monitor: true (got ["10.6.0.0/24"])',
+        ]);
+        expect(problems(irisInput({ iris: { features: { mirror: true } } }))).toEqual([
+            "network.mirrorMembers: mirroring needs the other members' addresses (got [])",
+        ]);
+        expect(problems(irisInput({ roles: ["license-server"], network: { adminCidrs: [admin] } }))).toEqual([
+            "network.licenseClients: a license server needs the instances it serves (got [])",
+        ]);
+        expect(problems(gtmInput({ network: { adminCidrs: [admin], appClients: [apps] } }))).toEqual([
+            'network.appClients: is an IRIS setting; FIS GT.M has no network listener of its own — declare the application\'s listener in network.ingress (got ["10.1.0.0/24"])',
+        ]);
+        expect(problems(gtmInput({ roles: ["arbiter"] }))).toEqual([
+            'roles: role arbiter exists only for IRIS; a FIS GT.M host is a database host (got ["arbiter"])',
+        ]);
+    });
+
+    it("collects every problem at once", () => {
+        const issues = issuesOf({ name: "Bad_Name", product: "gtm", environment: "prod", distribution: { path: "rel" } });
+        expect(issues.map((i) => i.field)).toEqual(["name", "environment", "distribution.path"]);
+    });
+});
+
+describe("YAML profiles", () => {
+    it("parses a profile file", () => {
+        const p = parseProfile(`name: ydb-1\nproduct: yottadb\nenvironment: staging\ndistribution:\n  path: /opt/yottadb/r2.02\n`, "ydb.yaml");
+        expect(p.distribution?.path).toBe("/opt/yottadb/r2.02");
+    });
+
+    it("names the file and line of YAML errors and duplicate keys", () => {
+        expect(() => parseProfile("name: a\nname: b\n", "dup.yaml")).toThrow('dup.yaml is invalid:\n  - (yaml): Map keys must be unique at line 2, column 1 (got "name: b")');
+    });
+
+    it("reports validation errors with the source", () => {
+        expect(() => parseProfile("name: a\nproduct: iris\nenvironment: production\nnetwork: { adminCidrs: [0.0.0.0/0] }\n", "iris.yaml")).toThrow(
+            'iris.yaml is invalid:\n  - network.adminCidrs[0]: opens SSH to the whole Internet; list the networks that need it (got "0.0.0.0/0")',
+        );
+    });
+});
