@@ -79,13 +79,21 @@ export interface DatabaseFiles {
     readonly readOnly: readonly string[];
 }
 
-export interface CustomRule {
+interface DeclaredRule {
     /** Short name used in rule descriptions. */
     readonly name: string;
     readonly port: number;
     readonly protocol: Protocol;
-    /** Source CIDRs (ingress) or destination CIDRs (egress). */
-    readonly cidrs: readonly string[];
+}
+
+/** An application endpoint on this host, reachable from `from`. */
+export interface IngressRule extends DeclaredRule {
+    readonly from: readonly string[];
+}
+
+/** Outbound traffic to `to`. */
+export interface EgressRule extends DeclaredRule {
+    readonly to: readonly string[];
 }
 
 export interface NetworkSettings {
@@ -111,9 +119,9 @@ export interface NetworkSettings {
     /** SNMP managers that poll the monitor service and receive its traps (needs `features.monitor`). */
     readonly snmpManagers: readonly string[];
     /** Application endpoints on this host beyond the catalog's. */
-    readonly ingress: readonly CustomRule[];
+    readonly ingress: readonly IngressRule[];
     /** Outbound traffic the host needs beyond its peers (default: none; see README). */
-    readonly egress: readonly CustomRule[];
+    readonly egress: readonly EgressRule[];
 }
 
 export interface ServiceSettings {
@@ -389,12 +397,12 @@ function readNetwork(issues: Issues, value: unknown): NetworkSettings {
         arbiter: readDestinations(issues, "network.arbiter", arbiter),
         jdbcClients: readSources(issues, "network.jdbcClients", raw.jdbcClients, "the JDBC gateway"),
         snmpManagers: readSources(issues, "network.snmpManagers", raw.snmpManagers, "SNMP"),
-        ingress: readCustomRules(issues, "network.ingress", raw.ingress, "from"),
-        egress: readCustomRules(issues, "network.egress", raw.egress, "to"),
+        ingress: readDeclaredRules(issues, "network.ingress", raw.ingress, "from").map(({ rule, cidrs }) => ({ ...rule, from: cidrs })),
+        egress: readDeclaredRules(issues, "network.egress", raw.egress, "to").map(({ rule, cidrs }) => ({ ...rule, to: cidrs })),
     };
 }
 
-function readCustomRules(issues: Issues, field: string, value: unknown, peerKey: "from" | "to"): CustomRule[] {
+function readDeclaredRules(issues: Issues, field: string, value: unknown, peerKey: "from" | "to"): { rule: DeclaredRule; cidrs: string[] }[] {
     return readList(issues, field, value).flatMap((item, i) => {
         const f = join(field, i);
         const raw = readObject(issues, f, item, ["name", "port", "protocol", peerKey]);
@@ -407,7 +415,7 @@ function readCustomRules(issues: Issues, field: string, value: unknown, peerKey:
             ? readSources(issues, `${f}.from`, raw.from, `${String(raw.name)}`)
             : readDestinations(issues, `${f}.to`, raw.to);
         if (cidrs.length === 0) issues.fail(`${f}.${peerKey}`, raw[peerKey], "must list at least one CIDR");
-        return nameOk && portOk && protocol ? [{ name: raw.name as string, port: raw.port as number, protocol, cidrs }] : [];
+        return nameOk && portOk && protocol ? [{ rule: { name: raw.name as string, port: raw.port as number, protocol }, cidrs }] : [];
     });
 }
 

@@ -74,7 +74,7 @@ function ingressDrafts(p: HostProfile): Draft[] {
             drafts.push(rule("iscAgent", tcp, ports.iscAgent, n.mirrorMembers, "ISCAgent (arbiter) from mirror members"));
         }
     }
-    for (const custom of n.ingress) drafts.push(rule(`custom:${custom.name}`, custom.protocol, custom.port, custom.cidrs, `Declared ingress ${custom.name}`));
+    for (const custom of n.ingress) drafts.push(rule(`custom:${custom.name}`, custom.protocol, custom.port, custom.from, `Declared ingress ${custom.name}`));
     return drafts;
 }
 
@@ -103,6 +103,6 @@ function egressDrafts(p: HostProfile): Draft[] {
             drafts.push(rule("licenseQueryCallback", irisEndpoints.licenseQueryCallback.protocol, ports.licenseServer, n.licenseClients, "License query results to IRIS instances (TCP callback)"));
         }
     }
-    for (const custom of n.egress) drafts.push(rule(`custom:${custom.name}`, custom.protocol, custom.port, custom.cidrs, `Declared egress ${custom.name}`));
+    for (const custom of n.egress) drafts.push(rule(`custom:${custom.name}`, custom.protocol, custom.port, custom.to, `Declared egress ${custom.name}`));
     return drafts;
 }

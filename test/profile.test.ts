@@ -62,8 +62,14 @@ describe("defaults", () => {
     });
 
     it("re-validating a validated profile gives the same profile", () => {
-        const p = validateProfile(irisInput({ iris: { features: { mirror: true } }, network: network({ mirrorMembers: ["10.3.0.11/32"], arbiter: "10.3.0.5/32" }) }));
+        const p = validateProfile(irisInput({
+            iris: { features: { mirror: true } },
+            network: network({ mirrorMembers: ["10.3.0.11/32"], arbiter: "10.3.0.5/32", ingress: [{ name: "api", port: 8443, from: [apps] }], egress: [{ name: "dns", port: 53, protocol: "udp", to: ["10.0.0.2/32"] }] }),
+        }));
+        expect(p.network.ingress).toEqual([{ name: "api", port: 8443, protocol: "tcp", from: [apps] }]);
         expect(validateProfile(p)).toEqual(p);
+        const y = validateProfile(gtmInput({ product: "yottadb", distribution: { path: "/opt/ydb", restrict: { DSE: "ydbadmin" } }, databases: { files: ["/data/ydb/yottadb.dat"] } }));
+        expect(validateProfile(y)).toEqual(y);
     });
 });
 

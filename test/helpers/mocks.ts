@@ -16,7 +16,7 @@ export interface Recorded {
 
 export interface Registered {
     readonly urn: string;
-    /** Types from the root down to this resource, e.g. [DatabaseHost, DatabaseSecurityGroup, SecurityGroup]. */
+    /** The parent's type (if any) then this resource's type: the mock monitor's URNs keep one level of parent. */
     readonly typeChain: string[];
     readonly state: unknown;
 }
@@ -59,7 +59,8 @@ export async function installMocks(config: Record<string, string> = {}): Promise
             return [...monitor.getRegisteredResources().values()].map((r) => ({
                 urn: r.urn,
                 typeChain: r.urn.split("::")[2].split("$"),
-                state: r.state,
+                // registerOutputs stores a protobuf Struct; resources store serialized plain state.
+                state: typeof (r.state as { toJavaScript?: unknown })?.toJavaScript === "function" ? (r.state as { toJavaScript(): unknown }).toJavaScript() : r.state,
             }));
         },
     };

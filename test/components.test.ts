@@ -1,0 +1,152 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { databaseHostRole, hostTags, irisEndpoints } from "../components/catalog";
+import { installMocks, valueOf, type Recorded, type Registered } from "./helpers/mocks";
+import { admin, apps, gtmInput, irisInput, licenseServer } from "./helpers/profiles";
+
+type Components = typeof import("../components");
+
+let c: Components;
+let resources: Recorded[];
+let registered: Registered[];
+const attempts: Record<string, string> = {};
+let outputs: Record<string, unknown>;
+
+function tryCreate(name: string, create: () => unknown): void {
+    try {
+        create();
+        attempts[name] = "created";
+    } catch (e) {
+        attempts[name] = (e as Error).message;
+    }
+}
+
+beforeAll(async () => {
+    const recorder = await installMocks();
+    c = await import("../components");
+    const mirrored = irisInput({
+        name: "iris-m1",
+        iris: { features: { mirror: true } },
+        network: { adminCidrs: [admin, "fd00:9::/64"], appClients: [apps], licenseServers: [licenseServer], mirrorMembers: ["10.3.0.11/32"], arbiter: "10.3.0.5/32" },
+    });
+    const host = new c.DatabaseHost("iris-m1", {
+        profile: mirrored,
+        vpcId: "vpc-1",
+        subnetId: "subnet-1",
+        ami: "ami-1",
+        privateIp: "10.3.0.10",
+        dataVolumes: [{ deviceName: "/dev/sdf", sizeGb: 100 }],
+        tags: { team: "dba" },
+    });
+    const sg = new c.DatabaseSecurityGroup("gtm-sg", { profile: gtmInput(), vpcId: "vpc-1" });
+    const existing = new c.ExistingHost("gtm-onprem", { profile: gtmInput({ name: "gtm-onprem" }), connection: { host: "192.0.2.10", privateKey: "key" } });
+
+    tryCreate("bad-cidr", () => new c.DatabaseHost("bad-cidr", { profile: irisInput({ network: { adminCidrs: ["10.0.0.0/33"] } }), vpcId: "v", subnetId: "s", ami: "a" }));
+    tryCreate("bad-web", () => new c.DatabaseSecurityGroup("bad-web", { profile: irisInput({ iris: { features: { privateWebServer: true } } }), vpcId: "v" }));
+    tryCreate("bad-volume", () => new c.DatabaseHost("bad-volume", { profile: irisInput(), vpcId: "v", subnetId: "s", ami: "a", dataVolumes: [{ deviceName: "/dev/sda1", sizeGb: 0 }] }));
+    tryCreate("bad-user", () => new c.ExistingHost("bad-user", { profile: gtmInput(), connection: { host: "h", user: "root; id", privateKey: "k" } }));
+
+    outputs = {
+        instanceId: await valueOf(host.instanceId),
+        privateIp: await valueOf(host.privateIp),
+        securityGroupId: await valueOf(host.securityGroupId),
+        gtmSgId: await valueOf(sg.securityGroupId),
+        hostUrn: await valueOf(host.urn as pulumi.Output<string>),
+        existingHardening: existing.hardening,
+    };
+    resources = recorder.resources;
+    registered = await recorder.registered();
+});
+
+const byName = (type: string, name: string) => {
+    const r = resources.find((x) => x.type === type && x.name === name);
+    if (!r) throw new Error(`no ${type} ${name}`);
+    return r;
+};
+const chainOf = (type: string, name: string) => registered.find((r) => r.urn.endsWith(`::${name}`) && r.typeChain.at(-1) === type)?.typeChain;
+
+describe("DatabaseHost", () => {
+    it("creates a private, IMDSv2-only instance with encrypted volumes and database-host tags", () => {
+        const instance = byName("aws:ec2/instance:Instance", "iris-m1");
+        const tags = { [hostTags.role]: databaseHostRole, [hostTags.product]: "iris", [hostTags.environment]: "production", [hostTags.profile]: "iris-m1", team: "dba" };
+        expect(instance.inputs).toMatchObject({
+            ami: "ami-1",
+            instanceType: "m6i.large",
+            subnetId: "subnet-1",
+            privateIp: "10.3.0.10",
+            associatePublicIpAddress: false,
+            vpcSecurityGroupIds: ["iris-m1-sg-id"],
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
+            ebsBlockDevices: [{ deviceName: "/dev/sdf", volumeSize: 100, volumeType: "gp3", encrypted: true }],
+            volumeTags: tags,
+            tags: { Name: "iris-m1", ...tags },
+        });
+    });
+
+    it("gives its security group exactly the mirrored instance's rules", () => {
+        const group = byName("aws:ec2/securityGroup:SecurityGroup", "iris-m1-sg");
+        const { superserver, iscAgent, licenseServer: license } = irisEndpoints;
+        expect(group.inputs.vpcId).toBe("vpc-1");
+        expect(group.inputs.revokeRulesOnDelete).toBe(true);
+        expect(group.inputs.ingress).toEqual([
+            { protocol: "tcp", fromPort: 22, toPort: 22, description: "SSH from admin networks", cidrBlocks: [admin], ipv6CidrBlocks: ["fd00:9::/64"] },
+            { protocol: "tcp", fromPort: superserver.port, toPort: superserver.port, description: "IRIS superserver from application clients", cidrBlocks: [apps] },
+            { protocol: "tcp", fromPort: superserver.port, toPort: superserver.port, description: "IRIS superserver (mirroring) from mirror members", cidrBlocks: ["10.3.0.11/32"] },
+            { protocol: "tcp", fromPort: iscAgent.port, toPort: iscAgent.port, description: "ISCAgent from mirror members", cidrBlocks: ["10.3.0.11/32"] },
+            { protocol: "tcp", fromPort: license.port, toPort: license.port, description: "License query results from license servers (TCP callback)", cidrBlocks: [licenseServer] },
+        ]);
+        expect(group.inputs.egress).toEqual([
+            { protocol: "udp", fromPort: license.port, toPort: license.port, description: "License requests to license servers", cidrBlocks: [licenseServer] },
+            { protocol: "tcp", fromPort: superserver.port, toPort: superserver.port, description: "IRIS superserver (mirroring) to mirror members", cidrBlocks: ["10.3.0.11/32"] },
+            { protocol: "tcp", fromPort: iscAgent.port, toPort: iscAgent.port, description: "ISCAgent on mirror members", cidrBlocks: ["10.3.0.11/32"] },
+            { protocol: "tcp", fromPort: iscAgent.port, toPort: iscAgent.port, description: "ISCAgent on the arbiter", cidrBlocks: ["10.3.0.5/32"] },
+        ]);
+    });
+
+    it("parents every child to its component", () => {
+        expect(chainOf("aws:ec2/instance:Instance", "iris-m1")).toEqual(["mdb-hardening:aws:DatabaseHost", "aws:ec2/instance:Instance"]);
+        expect(chainOf("mdb-hardening:network:DatabaseSecurityGroup", "iris-m1-sg")).toEqual(["mdb-hardening:aws:DatabaseHost", "mdb-hardening:network:DatabaseSecurityGroup"]);
+        expect(chainOf("aws:ec2/securityGroup:SecurityGroup", "iris-m1-sg")).toEqual(["mdb-hardening:network:DatabaseSecurityGroup", "aws:ec2/securityGroup:SecurityGroup"]);
+        expect(chainOf("aws:ec2/securityGroup:SecurityGroup", "gtm-sg")).toEqual(["mdb-hardening:network:DatabaseSecurityGroup", "aws:ec2/securityGroup:SecurityGroup"]);
+        expect(outputs.hostUrn).toBe("urn:pulumi:test::mdb-hardening::mdb-hardening:aws:DatabaseHost::iris-m1");
+    });
+
+    it("registers its outputs, including the hardening plan", () => {
+        const state = registered.find((r) => r.urn === outputs.hostUrn)?.state as Record<string, unknown>;
+        expect(Object.keys(state).sort()).toEqual(["hardening", "instanceId", "privateIp", "securityGroupId"]);
+        expect(state).toMatchObject({ instanceId: "iris-m1-id", privateIp: "10.3.0.10", hardening: { profile: "iris-m1", product: "iris", serviceDisabling: { enabled: true } } });
+        expect(outputs).toMatchObject({ instanceId: "iris-m1-id", privateIp: "10.3.0.10", securityGroupId: "iris-m1-sg-id", gtmSgId: "gtm-sg-id" });
+    });
+});
+
+describe("ExistingHost", () => {
+    it("creates no cloud resources and publishes the plan", () => {
+        expect(resources.filter((r) => r.name.startsWith("gtm-onprem")).map((r) => r.type)).toEqual(["mdb-hardening:host:ExistingHost"]);
+        expect(outputs.existingHardening).toMatchObject({
+            profile: "gtm-onprem",
+            product: "gtm",
+            distributionRestriction: { enabled: true, group: "gtmusers", members: ["alice"] },
+            serviceDisabling: { enabled: true },
+            hostFirewall: { enabled: true, rules: 1 },
+        });
+    });
+});
+
+describe("bad input is refused before anything is registered", () => {
+    it("names the component, the field and the value", () => {
+        expect(attempts["bad-cidr"]).toBe('bad-cidr: profile is invalid:\n  - network.adminCidrs[0]: invalid CIDR: prefix must be 0..32 (got "10.0.0.0/33")');
+        expect(attempts["bad-web"]).toContain("bad-web: profile is invalid:\n  - iris.features.privateWebServer: the private web server is for development and must not run in production");
+        expect(attempts["bad-volume"]).toBe([
+            "bad-volume: arguments is invalid:",
+            '  - dataVolumes[0].deviceName: must be /dev/sdf … /dev/sdp (or /dev/xvdf … /dev/xvdp) (got "/dev/sda1")',
+            "  - dataVolumes[0].sizeGb: must be a whole number of GiB between 1 and 65536 (got 0)",
+        ].join("\n"));
+        expect(attempts["bad-user"]).toContain('connection.user: must be a plain POSIX user or group name ([a-z_][a-z0-9_-]*, at most 32 characters) (got "root; id")');
+    });
+
+    it("registered nothing for them", () => {
+        expect(resources.filter((r) => r.name.startsWith("bad-"))).toEqual([]);
+        expect(registered.filter((r) => r.urn.includes("::bad-"))).toEqual([]);
+    });
+});
