@@ -30,14 +30,14 @@ describe("round trip", () => {
     });
 
     it("keeps comment styles, block comments, indentation, a BOM and mixed line breaks", () => {
-        const text = "\uFEFF; a\r\n# b\n// c\n/* d\n   e */\n  [Startup]  \r\n  DefaultPort=1972  \n\n[Empty]";
+        const text = "\uFEFF; a\r\n# b\n// c\n/* d\n   e */\n  [Startup]  \r\n  DefaultPort=1972  \n\n[Empty Section]";
         const doc = parseCpf(text);
         expect(formatCpf(doc)).toBe(text);
         expect(doc.lines.map((line) => line.kind)).toEqual([
             "comment", "comment", "comment", "comment", "comment", "section", "parameter", "blank", "section",
         ]);
         expect(getValue(doc, "Startup", "DefaultPort")).toBe("1972");
-        expect(sectionNames(text)).toEqual(["Startup", "Empty"]);
+        expect(sectionNames(text)).toEqual(["Startup", "Empty Section"]);
     });
 
     it("treats an empty input as an empty document", () => {
