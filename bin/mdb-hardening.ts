@@ -5,21 +5,26 @@
  *   mdb-hardening check <profile.yaml>...   validate profiles, print each error (exit 1 on any)
  *   mdb-hardening rules <profile.yaml>      print the network rules derived from a profile (JSON)
  *   mdb-hardening plan  <profile.yaml>      print the hardening plan (JSON)
+ *   mdb-hardening render <profile.yaml> [--os-family debian|rhel]
+ *                                           print exactly the host script the components run
  */
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { renderHostScript } from "../components/host/script";
 import { hardeningPlan } from "../components/plan";
 import { parseProfile, type HostProfile } from "../components/profile";
 import { deriveRules } from "../components/rules";
-import { formatIssue, ProfileError } from "../components/validate";
+import { checkOsFamily, formatIssue, Issues, ProfileError } from "../components/validate";
 
-const usage = "usage: mdb-hardening check <profile.yaml>... | rules <profile.yaml> | plan <profile.yaml>";
+const usage = "usage: mdb-hardening check <profile.yaml>... | rules <profile.yaml> | plan <profile.yaml> | render <profile.yaml> [--os-family debian|rhel]";
 
 function load(file: string): HostProfile {
     return parseProfile(readFileSync(file, "utf8"), file);
 }
 
 function main(argv: string[]): number {
-    const [command, ...files] = argv;
+    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { "os-family": { type: "string", default: "debian" } } });
+    const [command, ...files] = positionals;
     if (!command || files.length === 0 || (command !== "check" && files.length !== 1)) {
         process.stderr.write(`${usage}\n`);
         return 2;
@@ -40,10 +45,18 @@ function main(argv: string[]): number {
         }
         case "rules":
         case "plan":
+        case "render":
             try {
+                const issues = new Issues();
+                const osFamily = values["os-family"];
+                if (!checkOsFamily(issues, "--os-family", osFamily)) throw new ProfileError(issues.list, "arguments");
                 const p = load(files[0]);
-                const out = command === "rules" ? deriveRules(p) : hardeningPlan(p);
-                process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+                if (command === "render") {
+                    process.stdout.write(renderHostScript(p, { osFamily }));
+                } else {
+                    const out = command === "rules" ? deriveRules(p) : hardeningPlan(p, osFamily);
+                    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+                }
                 return 0;
             } catch (e) {
                 report(files[0], e);

@@ -281,6 +281,21 @@ export const retiredDaemons: readonly { readonly daemon: string; readonly today:
     { daemon: "sendmail", today: "do not remove the MTA; configure it for local delivery only (e.g. Postfix inet_interfaces = loopback-only)" },
 ];
 
+/**
+ * Daemons (processes without a controlling terminal, as the daemon document identifies them)
+ * the audit expects on a database host: the essentials, the database's own, common agents.
+ * Names as `ps -o comm` shows them (15 characters at most).
+ */
+export const expectedDaemons: readonly string[] = [
+    "systemd", "(sd-pam)", "systemd-journal", "systemd-udevd", "systemd-logind", "systemd-network", "systemd-resolve",
+    "systemd-timesyn", "dbus-daemon", "dbus-broker", "dbus-broker-lau", "sshd", "cron", "crond", "rsyslogd", "chronyd",
+    "polkitd", "agetty", "dhclient", "dhcpcd", "NetworkManager", "irqbalance", "auditd", "amazon-ssm-agen", "ssm-agent-worke",
+    // GT.M / YottaDB
+    "gtmsecshr", "mumps", "mupip", "yottadb",
+    // IRIS (processes run the iris executable; licmanager and ISCAgent are separate)
+    "iris", "irisdb", "licmanager", "ISCAgent", "httpd",
+];
+
 /** cron.allow: who may use crontab once cron is restricted ("Killing Daemons", crond). */
 export const cronAllowFile = "/etc/cron.allow";
 

@@ -26,6 +26,7 @@ import {
     checkHostLabel,
     checkPort,
     checkPosixName,
+    checkProcessName,
     checkUnitName,
     isWorld,
     Issues,
@@ -129,8 +130,10 @@ export interface ServiceSettings {
     readonly keep: readonly string[];
     /** Extra units to stop, disable and mask. */
     readonly disable: readonly string[];
-    /** Users allowed to use cron (written to cron.allow). */
+    /** Users allowed to use cron (written to cron.allow; default: root only). */
     readonly cronAllow: readonly string[];
+    /** Process names (as `ps` shows them) the daemon audit accepts beyond the catalog's list. */
+    readonly allowDaemons: readonly string[];
 }
 
 export interface HardeningSwitches {
@@ -420,14 +423,19 @@ function readDeclaredRules(issues: Issues, field: string, value: unknown, peerKe
 }
 
 function readServices(issues: Issues, value: unknown): ServiceSettings {
-    const raw = readObject(issues, "services", value, ["keep", "disable", "cronAllow"]) ?? {};
+    const raw = readObject(issues, "services", value, ["keep", "disable", "cronAllow", "allowDaemons"]) ?? {};
     const keep = readStrings(issues, "services.keep", raw.keep, checkUnitName);
     const disable = readStrings(issues, "services.disable", raw.disable, checkUnitName);
     disable.forEach((unit) => {
         if (essentialUnitNames.has(unit)) issues.fail("services.disable", unit, "is an essential service (syslog, cron, network or sshd) and is never disabled");
         if (keep.includes(unit)) issues.fail("services.disable", unit, "is also listed in services.keep");
     });
-    return { keep, disable, cronAllow: readStrings(issues, "services.cronAllow", raw.cronAllow, checkPosixName) };
+    return {
+        keep,
+        disable,
+        cronAllow: raw.cronAllow === undefined ? ["root"] : readStrings(issues, "services.cronAllow", raw.cronAllow, checkPosixName),
+        allowDaemons: readStrings(issues, "services.allowDaemons", raw.allowDaemons, checkProcessName),
+    };
 }
 
 /** Cross-field rules: a peer list only makes sense with the feature or role that uses it. */

@@ -7,6 +7,7 @@
  */
 import { irisEndpoints, osEndpoints, type Protocol } from "./catalog";
 import type { HostProfile } from "./profile";
+import { parseCidr } from "./validate";
 
 export type Direction = "ingress" | "egress";
 
@@ -105,4 +106,16 @@ function egressDrafts(p: HostProfile): Draft[] {
     }
     for (const custom of n.egress) drafts.push(rule(`custom:${custom.name}`, custom.protocol, custom.port, custom.to, `Declared egress ${custom.name}`));
     return drafts;
+}
+
+/** Splits validated CIDRs by address family (AWS and nftables take them separately). */
+export function splitByFamily(cidrs: readonly string[]): { v4: string[]; v6: string[] } {
+    const v4: string[] = [];
+    const v6: string[] = [];
+    for (const c of cidrs) {
+        const parsed = parseCidr(c);
+        if (typeof parsed === "string") throw new Error(`internal: unvalidated CIDR ${c}`);
+        (parsed.family === 4 ? v4 : v6).push(c);
+    }
+    return { v4, v6 };
 }

@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { hostTags } from "./catalog";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
-import { deriveRules, type Direction, type NetworkRule } from "./rules";
-import { parseCidr } from "./validate";
+import { deriveRules, splitByFamily, type Direction, type NetworkRule } from "./rules";
 
 export interface DatabaseSecurityGroupArgs {
     /** The host's hardening profile (validated here; see README "Profile"). */
@@ -55,8 +54,7 @@ export function toAwsRules(rules: readonly NetworkRule[], direction: Direction):
     return rules
         .filter((r) => r.direction === direction)
         .map((r) => {
-            const v4 = r.cidrs.filter((c) => familyOf(c) === 4);
-            const v6 = r.cidrs.filter((c) => familyOf(c) === 6);
+            const { v4, v6 } = splitByFamily(r.cidrs);
             return {
                 protocol: r.protocol,
                 fromPort: r.port,
@@ -66,10 +64,4 @@ export function toAwsRules(rules: readonly NetworkRule[], direction: Direction):
                 ...(v6.length > 0 ? { ipv6CidrBlocks: v6 } : {}),
             };
         });
-}
-
-function familyOf(cidr: string): 4 | 6 {
-    const parsed = parseCidr(cidr);
-    if (typeof parsed === "string") throw new Error(`internal: unvalidated CIDR ${cidr}`);
-    return parsed.family;
 }

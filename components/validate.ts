@@ -60,6 +60,13 @@ export function checkUnitName(issues: Issues, field: string, value: unknown): va
     return false;
 }
 
+/** A process name as `ps -o comm` shows it (the kernel keeps 15 characters). */
+export function checkProcessName(issues: Issues, field: string, value: unknown): value is string {
+    if (typeof value === "string" && /^[A-Za-z0-9_.:@+-]{1,15}$/.test(value)) return true;
+    issues.fail(field, value, "must be a process name of at most 15 characters (A-Z a-z 0-9 _ . : @ + -)");
+    return false;
+}
+
 export function checkHostLabel(issues: Issues, field: string, value: unknown): value is string {
     if (typeof value === "string" && hostLabel.test(value)) return true;
     issues.fail(field, value, "must be a lower-case DNS label (a-z, 0-9, '-', at most 63 characters)");

@@ -1,0 +1,146 @@
+/**
+ * Renders the host script for one profile: quoted shell assignments of the profile's values,
+ * then the fixed body in hardening.sh. `mdb-hardening render` prints exactly this; the
+ * components run exactly this (over SSH, and as EC2 user data).
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { essentialUnitNames, expectedDaemons, optionalDaemons, products, type MProduct, type OsFamily } from "../catalog";
+import { keptUnits, unitsToDisable } from "../plan";
+import type { HostProfile } from "../profile";
+import { deriveRules } from "../rules";
+import { nftProbeTable, nftTable, renderNftables, renderNftProbe } from "./nftables";
+
+export const stateDir = "/var/lib/mdb-hardening";
+export const nftFile = "/etc/mdb-hardening/nftables.nft";
+const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: "/etc/sysconfig/nftables.conf" };
+const profileD = "/etc/profile.d/mdb-hardening.sh";
+const cronAllow = "/etc/cron.allow";
+
+const body = readFileSync(path.join(__dirname, "hardening.sh"), "utf8");
+
+/** Single-quotes a value for bash; the only character that needs care inside is the quote itself. */
+export function shq(value: string): string {
+    if (value.includes("\0")) throw new Error("internal: NUL byte in a shell value");
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+type ShellValue = string | readonly string[];
+
+function assign(name: string, value: ShellValue): string {
+    return typeof value === "string" ? `${name}=${shq(value)}` : `${name}=(${value.map(shq).join(" ")})`;
+}
+
+/** The parts of the hardening this profile switches on. */
+export function enabledParts(p: HostProfile): string[] {
+    return [
+        ...(p.hardening.distribution && p.distribution ? ["distribution"] : []),
+        ...(p.hardening.services ? ["services"] : []),
+        ...(p.hardening.firewall ? ["firewall"] : []),
+    ];
+}
+
+function distributionValues(p: HostProfile): Record<string, ShellValue> {
+    const dist = p.distribution;
+    const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
+    if (!dist || !facts) {
+        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], SECSHR_DIR: "", SECSHR_NAME: "", RESTRICT_FILE: "", RESTRICT_CONTENT: "", TMP_DIR: "", LOG_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", READONLY_DBS: [], DB_FILES: [] };
+    }
+    const restrict = Object.entries(dist.restrict).map(([facility, group]) => `${facility}:${group}`);
+    return {
+        PRODUCT_NAME: facts.displayName,
+        DIST: dist.path,
+        DIST_GROUP: dist.group,
+        DIST_MEMBERS: dist.members,
+        DIST_MARKERS: ["mumps", facts.secshr.wrapper, facts.sharedLibrary],
+        SECSHR_DIR: facts.secshr.dir,
+        SECSHR_NAME: facts.secshr.wrapper,
+        RESTRICT_FILE: facts.restrictFile ?? "",
+        RESTRICT_CONTENT: restrict.join("\n"),
+        TMP_DIR: dist.tmpDir,
+        LOG_DIR: dist.logDir,
+        PROFILE_D: profileD,
+        ENV_CONTENT: [
+            `# mdb-hardening (${p.name}): gtmsecshr inherits these from the process that starts it; pinned for every login.`,
+            `export ${facts.distVar}=${shq(dist.path)}`,
+            `export ${facts.tmpVar}=${shq(dist.tmpDir)}`,
+            `export ${facts.logVar}=${shq(dist.logDir)}`,
+        ].join("\n"),
+        READONLY_DBS: p.databases.readOnly,
+        DB_FILES: p.databases.files,
+    };
+}
+
+/** Socket, path and timer units first: stopping a service before its trigger lets the trigger restart it. */
+function triggerFirst(units: string[]): string[] {
+    const isTrigger = (u: string) => /\.(socket|path|timer)$/.test(u);
+    return [...units.filter(isTrigger), ...units.filter((u) => !isTrigger(u))];
+}
+
+function serviceValues(p: HostProfile, family: OsFamily): Record<string, ShellValue> {
+    const units = triggerFirst(unitsToDisable(p, family));
+    const essential = units.filter((u) => essentialUnitNames.has(u));
+    if (essential.length > 0) throw new Error(`internal: essential units in the disable list: ${essential.join(", ")}`);
+    const kept = new Set(keptUnits(p, family));
+    const binaries = optionalDaemons
+        .filter((d) => !d.units[family].some((u) => kept.has(u)))
+        .flatMap((d) => d.clientBinaries ?? []);
+    return {
+        DISABLE_UNITS: units,
+        CLIENT_BINARIES: binaries,
+        CRON_ALLOW: cronAllow,
+        CRON_ALLOW_CONTENT: p.services.cronAllow.join("\n"),
+        ALLOWED_DAEMONS: [...new Set([...expectedDaemons, ...p.services.allowDaemons].map((d) => d.slice(0, 15)))],
+    };
+}
+
+function requiredTools(parts: string[]): string[] {
+    const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
+    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink");
+    if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
+    if (parts.includes("firewall")) tools.push("nft");
+    return tools;
+}
+
+export interface RenderOptions {
+    /** Distribution family of the host (unit names, nftables persistence). Default `debian`. */
+    readonly osFamily?: OsFamily;
+}
+
+/** The complete script for a validated profile. Deterministic: same profile, same bytes. */
+export function renderHostScript(p: HostProfile, options: RenderOptions = {}): string {
+    const family = options.osFamily ?? "debian";
+    const parts = enabledParts(p);
+    const values: Record<string, ShellValue> = {
+        PROFILE_NAME: p.name,
+        PARTS: parts.join(" "),
+        REQUIRED_TOOLS: requiredTools(parts),
+        STATE_DIR: stateDir,
+        ...distributionValues(p),
+        ...serviceValues(p, family),
+        NFT_TABLE: nftTable,
+        NFT_PROBE_TABLE: nftProbeTable,
+        NFT_RULESET: renderNftables(p),
+        NFT_PROBE: renderNftProbe(p),
+        NFT_FILE: nftFile,
+        NFT_CONF: nftConf[family],
+        EXPECTED_PORTS: [...new Set(deriveRules(p).filter((r) => r.direction === "ingress").map((r) => `${r.protocol}/${r.port}`))],
+    };
+    return [
+        "#!/bin/bash",
+        `# mdb-hardening host script for ${p.name} (${products[p.product].displayName}, ${p.environment}, ${family}).`,
+        "# Generated from the profile by mdb-hardening; review it with `mdb-hardening render <profile>`.",
+        "set -euo pipefail",
+        "umask 077",
+        "export LC_ALL=C",
+        ...Object.entries(values).map(([k, v]) => assign(k, v)),
+        "",
+        body,
+    ].join("\n");
+}
+
+/** Short content hash, shown in outputs so a reviewer can match a run to a rendered script. */
+export function scriptDigest(script: string): string {
+    return createHash("sha256").update(script).digest("hex").slice(0, 16);
+}
