@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { gzipSync } from "node:zlib";
 import { databaseHostRole, hostTags, type OsFamily } from "./catalog";
+import { checkConnection, HostHardening, type SshConnection } from "./host/hostHardening";
+import { renderHostScript, scriptDigest } from "./host/script";
+import type { HostSummary } from "./host/summary";
 import { hardeningPlan, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
 import type { NetworkRule } from "./rules";
@@ -35,6 +39,11 @@ export interface DatabaseHostArgs {
     readonly kmsKeyId?: pulumi.Input<string>;
     /** Distribution family of the image, for unit names (default `debian`). */
     readonly osFamily?: OsFamily;
+    /**
+     * SSH access (through `proxy`, a bastion, if needed) to apply the hardening on every `up`
+     * where the profile changed. Without it the host script runs once, as user data at first boot.
+     */
+    readonly connection?: Omit<SshConnection, "host">;
     readonly tags?: Record<string, string>;
 }
 
@@ -51,11 +60,18 @@ export class DatabaseHost extends pulumi.ComponentResource {
     readonly rules: readonly NetworkRule[];
     /** What the hardening does to this host (see plan.ts). */
     readonly hardening: HardeningPlan;
+    /** Digest of the host script (user data and, with `connection`, the SSH run). */
+    readonly scriptDigest: string;
+    /** With `connection`: the host script's last run over SSH. */
+    readonly hostHardening?: HostHardening;
+    readonly summary?: pulumi.Output<HostSummary>;
 
     constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const profile = validateProfile(args.profile, `${name}: profile`);
         checkHostArgs(name, args);
         super("mdb-hardening:aws:DatabaseHost", name, {}, opts);
+        const osFamily = args.osFamily ?? "debian";
+        const script = renderHostScript(profile, { osFamily });
 
         const tags = {
             [hostTags.role]: databaseHostRole,
@@ -85,21 +101,35 @@ export class DatabaseHost extends pulumi.ComponentResource {
                     encrypted: true,
                     kmsKeyId: args.kmsKeyId,
                 })),
+                // cloud-init runs a gzip-compressed script as root at first boot; raw it would exceed the 16 KiB limit.
+                userDataBase64: gzipSync(script).toString("base64"),
                 volumeTags: tags,
                 tags: { Name: name, ...tags },
             },
-            { parent: this },
+            // User data only runs at first boot, and changing it stops the instance: later changes go over SSH.
+            { parent: this, ignoreChanges: ["userDataBase64"] },
         );
         this.instanceId = this.instance.id;
         this.privateIp = this.instance.privateIp;
         this.securityGroupId = this.securityGroup.securityGroupId;
         this.rules = this.securityGroup.rules;
-        this.hardening = hardeningPlan(profile, args.osFamily ?? "debian");
+        this.hardening = hardeningPlan(profile, osFamily);
+        this.scriptDigest = scriptDigest(script);
+        if (args.connection) {
+            this.hostHardening = new HostHardening(
+                `${name}-hardening`,
+                { profile, osFamily, connection: { ...args.connection, host: this.privateIp } },
+                { parent: this, dependsOn: [this.instance] },
+            );
+            this.summary = this.hostHardening.summary;
+        }
         this.registerOutputs({
             instanceId: this.instanceId,
             privateIp: this.privateIp,
             securityGroupId: this.securityGroupId,
             hardening: this.hardening,
+            scriptDigest: this.scriptDigest,
+            ...(this.summary ? { summary: this.summary } : {}),
         });
     }
 }
@@ -120,5 +150,6 @@ function checkHostArgs(name: string, args: DatabaseHostArgs): void {
         size(`dataVolumes[${i}].sizeGb`, v.sizeGb, 1);
     });
     if (args.osFamily !== undefined) checkOsFamily(issues, "osFamily", args.osFamily);
+    if (args.connection) checkConnection(issues, { ...args.connection, host: "" });
     issues.throwIfAny(`${name}: arguments`);
 }

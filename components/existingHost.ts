@@ -1,20 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OsFamily } from "./catalog";
+import { checkConnection, HostHardening, type SshConnection } from "./host/hostHardening";
+import type { HostSummary } from "./host/summary";
 import { hardeningPlan, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
 import type { NetworkRule } from "./rules";
-import { checkOsFamily, checkPort, checkPosixName, Issues } from "./validate";
+import { checkOsFamily, Issues } from "./validate";
 
-export interface SshConnection {
-    /** Address or name the machine running Pulumi reaches the host at. */
-    readonly host: pulumi.Input<string>;
-    /** Default 22. */
-    readonly port?: number;
-    /** A user that can run the hardening as root (root, or one with passwordless sudo). Default `root`. */
-    readonly user?: string;
-    /** Private key for the user (mark it secret in stack config). */
-    readonly privateKey: pulumi.Input<string>;
-}
+export type { SshConnection } from "./host/hostHardening";
 
 export interface ExistingHostArgs {
     /** The host's hardening profile (validated before anything runs). */
@@ -32,18 +25,23 @@ export interface ExistingHostArgs {
 export class ExistingHost extends pulumi.ComponentResource {
     readonly rules: readonly NetworkRule[];
     readonly hardening: HardeningPlan;
+    readonly hostHardening: HostHardening;
+    /** What the host script changed and found on its last run. */
+    readonly summary: pulumi.Output<HostSummary>;
 
     constructor(name: string, args: ExistingHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const profile = validateProfile(args.profile, `${name}: profile`);
         const issues = new Issues();
-        checkPort(issues, "connection.port", args.connection.port ?? 22);
-        checkPosixName(issues, "connection.user", args.connection.user ?? "root");
+        checkConnection(issues, args.connection);
         if (args.osFamily !== undefined) checkOsFamily(issues, "osFamily", args.osFamily);
         issues.throwIfAny(`${name}: arguments`);
         super("mdb-hardening:host:ExistingHost", name, {}, opts);
 
-        this.hardening = hardeningPlan(profile, args.osFamily ?? "debian");
+        const osFamily = args.osFamily ?? "debian";
+        this.hardening = hardeningPlan(profile, osFamily);
         this.rules = this.hardening.networkRules;
-        this.registerOutputs({ hardening: this.hardening });
+        this.hostHardening = new HostHardening(`${name}-hardening`, { profile, connection: args.connection, osFamily }, { parent: this });
+        this.summary = this.hostHardening.summary;
+        this.registerOutputs({ hardening: this.hardening, scriptDigest: this.hostHardening.scriptDigest, summary: this.summary });
     }
 }

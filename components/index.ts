@@ -8,3 +8,7 @@ export { ProfileError, formatIssue, parseCidr, type ValidationIssue } from "./va
 export { DatabaseSecurityGroup, toAwsRules, type DatabaseSecurityGroupArgs } from "./securityGroup";
 export { DatabaseHost, type DatabaseHostArgs, type DataVolume } from "./databaseHost";
 export { ExistingHost, type ExistingHostArgs, type SshConnection } from "./existingHost";
+export { HostHardening, type HostHardeningArgs } from "./host/hostHardening";
+export { renderHostScript, scriptDigest, type RenderOptions } from "./host/script";
+export { renderNftables } from "./host/nftables";
+export { parseSummary, parseReports, type HostSummary, type HostReport } from "./host/summary";

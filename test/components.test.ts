@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { databaseHostRole, hostTags, irisEndpoints } from "../components/catalog";
 import { installMocks, valueOf, type Recorded, type Registered } from "./helpers/mocks";
@@ -11,6 +12,7 @@ let resources: Recorded[];
 let registered: Registered[];
 const attempts: Record<string, string> = {};
 let outputs: Record<string, unknown>;
+let mirrored: Record<string, unknown>;
 
 function tryCreate(name: string, create: () => unknown): void {
     try {
@@ -24,7 +26,7 @@ function tryCreate(name: string, create: () => unknown): void {
 beforeAll(async () => {
     const recorder = await installMocks();
     c = await import("../components");
-    const mirrored = irisInput({
+    mirrored = irisInput({
         name: "iris-m1",
         iris: { features: { mirror: true } },
         network: { adminCidrs: [admin, "fd00:9::/64"], appClients: [apps], licenseServers: [licenseServer], mirrorMembers: ["10.3.0.11/32"], arbiter: "10.3.0.5/32" },
@@ -40,6 +42,15 @@ beforeAll(async () => {
     });
     const sg = new c.DatabaseSecurityGroup("gtm-sg", { profile: gtmInput(), vpcId: "vpc-1" });
     const existing = new c.ExistingHost("gtm-onprem", { profile: gtmInput({ name: "gtm-onprem" }), connection: { host: "192.0.2.10", privateKey: "key" } });
+    const viaSudo = new c.DatabaseHost("ydb-ssh", {
+        profile: gtmInput({ name: "ydb-ssh", product: "yottadb", distribution: { path: "/opt/yottadb/r2.02" } }),
+        vpcId: "vpc-1",
+        subnetId: "subnet-1",
+        ami: "ami-1",
+        privateIp: "10.3.0.30",
+        osFamily: "rhel",
+        connection: { user: "admin", privateKey: "key", proxy: { host: "bastion.example", user: "jump" } },
+    });
 
     tryCreate("bad-cidr", () => new c.DatabaseHost("bad-cidr", { profile: irisInput({ network: { adminCidrs: ["10.0.0.0/33"] } }), vpcId: "v", subnetId: "s", ami: "a" }));
     tryCreate("bad-web", () => new c.DatabaseSecurityGroup("bad-web", { profile: irisInput({ iris: { features: { privateWebServer: true } } }), vpcId: "v" }));
@@ -53,6 +64,8 @@ beforeAll(async () => {
         gtmSgId: await valueOf(sg.securityGroupId),
         hostUrn: await valueOf(host.urn as pulumi.Output<string>),
         existingHardening: existing.hardening,
+        existingSummary: await valueOf(existing.summary),
+        viaSudoSummary: await valueOf(viaSudo.summary!),
     };
     resources = recorder.resources;
     registered = await recorder.registered();
@@ -114,15 +127,54 @@ describe("DatabaseHost", () => {
 
     it("registers its outputs, including the hardening plan", () => {
         const state = registered.find((r) => r.urn === outputs.hostUrn)?.state as Record<string, unknown>;
-        expect(Object.keys(state).sort()).toEqual(["hardening", "instanceId", "privateIp", "securityGroupId"]);
+        expect(Object.keys(state).sort()).toEqual(["hardening", "instanceId", "privateIp", "scriptDigest", "securityGroupId"]);
         expect(state).toMatchObject({ instanceId: "iris-m1-id", privateIp: "10.3.0.10", hardening: { profile: "iris-m1", product: "iris", serviceDisabling: { enabled: true } } });
         expect(outputs).toMatchObject({ instanceId: "iris-m1-id", privateIp: "10.3.0.10", securityGroupId: "iris-m1-sg-id", gtmSgId: "gtm-sg-id" });
     });
 });
 
+describe("host script delivery", () => {
+    it("puts the rendered script in the instance's user data, gzip-compressed", () => {
+        const instance = byName("aws:ec2/instance:Instance", "iris-m1");
+        const script = gunzipSync(Buffer.from(instance.inputs.userDataBase64 as string, "base64")).toString("utf8");
+        expect(script).toBe(c.renderHostScript(c.validateProfile(mirrored), { osFamily: "debian" }));
+        expect(script.length).toBeGreaterThan(16 * 1024 - 2048);
+        expect((instance.inputs.userDataBase64 as string).length).toBeLessThan(16 * 1024);
+    });
+
+    it("runs it over SSH with one remote command, through sudo for a non-root user", () => {
+        const cmd = byName("command:remote:Command", "ydb-ssh-hardening-apply");
+        expect(cmd.inputs).toEqual({
+            connection: {
+                host: "10.3.0.30",
+                port: 22,
+                user: "admin",
+                privateKey: "key",
+                proxy: { host: "bastion.example", user: "jump", port: 22, dialErrorLimit: 10, perDialTimeout: 15 },
+                dialErrorLimit: 10,
+                perDialTimeout: 15,
+            },
+            create: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" bash -s',
+            stdin: c.renderHostScript(c.validateProfile(gtmInput({ name: "ydb-ssh", product: "yottadb", distribution: { path: "/opt/yottadb/r2.02" } })), { osFamily: "rhel" }),
+        });
+        expect(chainOf("mdb-hardening:host:HostHardening", "ydb-ssh-hardening")).toEqual(["mdb-hardening:aws:DatabaseHost", "mdb-hardening:host:HostHardening"]);
+        expect(chainOf("command:remote:Command", "ydb-ssh-hardening-apply")).toEqual(["mdb-hardening:host:HostHardening", "command:remote:Command"]);
+        expect(outputs.viaSudoSummary).toMatchObject({ changes: 0, findings: 0, verified: 1 });
+    });
+});
+
 describe("ExistingHost", () => {
-    it("creates no cloud resources and publishes the plan", () => {
-        expect(resources.filter((r) => r.name.startsWith("gtm-onprem")).map((r) => r.type)).toEqual(["mdb-hardening:host:ExistingHost"]);
+    it("creates no cloud resources: only the SSH command, with no delete (destroy leaves the host hardened)", () => {
+        expect(resources.filter((r) => r.name.startsWith("gtm-onprem")).map((r) => r.type)).toEqual([
+            "mdb-hardening:host:ExistingHost",
+            "mdb-hardening:host:HostHardening",
+            "command:remote:Command",
+        ]);
+        const cmd = byName("command:remote:Command", "gtm-onprem-hardening-apply");
+        expect(cmd.inputs.create).toBe("bash -s");
+        expect(cmd.inputs.delete).toBeUndefined();
+        expect(cmd.inputs.connection).toEqual({ host: "192.0.2.10", user: "root", port: 22, privateKey: "key", dialErrorLimit: 10, perDialTimeout: 15 });
+        expect(outputs.existingSummary).toMatchObject({ profile: "mock", changes: 0 });
         expect(outputs.existingHardening).toMatchObject({
             profile: "gtm-onprem",
             product: "gtm",

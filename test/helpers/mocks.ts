@@ -27,9 +27,24 @@ export interface MockRecorder {
     registered(): Promise<Registered[]>;
 }
 
+const secretSig = "4dabf18193072939515e22adb298388d";
+
+/** Inputs with secrets unwrapped, so tests compare values (secrecy itself is the SDK's business). */
+function reveal(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(reveal);
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (secretSig in obj) return reveal(obj.value);
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, reveal(v)]));
+    }
+    return value;
+}
+
 /** Computed outputs a real provider would fill in. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     if (type === "aws:ec2/instance:Instance") return { privateIp: inputs.privateIp ?? "10.0.0.99", arn: `arn:aws:ec2:eu-west-1:123456789012:instance/${name}` };
+    // A host script run that found everything in place.
+    if (type === "command:remote:Command") return { stdout: "MDBH\tok\tservices\tatd.service\tmasked\nMDBH\tsummary\tmock\tchanges\t0\nMDBH\tsummary\tmock\tfindings\t0\n", stderr: "" };
     return {};
 }
 
@@ -39,7 +54,7 @@ export async function installMocks(config: Record<string, string> = {}): Promise
     await pulumi.runtime.setMocks(
         {
             newResource: (args: pulumi.runtime.MockResourceArgs) => {
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
+                resources.push({ type: args.type, name: args.name, inputs: reveal(args.inputs) as Record<string, unknown>, custom: args.custom ?? false });
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
             },
             call: (args: pulumi.runtime.MockCallArgs) => {

@@ -1,0 +1,77 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { OsFamily } from "../catalog";
+import type { HostProfile } from "../profile";
+import { checkPort, checkPosixName, Issues } from "../validate";
+import { renderHostScript, scriptDigest } from "./script";
+import { parseSummary, type HostSummary } from "./summary";
+
+export interface SshConnection {
+    /** Address or name the machine running Pulumi reaches the host at. */
+    readonly host: pulumi.Input<string>;
+    /** Default 22. */
+    readonly port?: number;
+    /** `root`, or a user with passwordless sudo. Default `root`. */
+    readonly user?: string;
+    /** Private key for the user (keep it a secret in stack config). */
+    readonly privateKey: pulumi.Input<string>;
+    /** The host's public key (`ssh-ed25519 AAAA…`); without it the host key is not checked. */
+    readonly hostKey?: pulumi.Input<string>;
+    /** A bastion to jump through. */
+    readonly proxy?: pulumi.Input<{ host: pulumi.Input<string>; port?: pulumi.Input<number>; user?: pulumi.Input<string>; privateKey?: pulumi.Input<string> }>;
+}
+
+export interface HostHardeningArgs {
+    /** A validated profile. */
+    readonly profile: HostProfile;
+    readonly connection: SshConnection;
+    readonly osFamily: OsFamily;
+}
+
+/** Validates the connection settings that reach the shell command line. */
+export function checkConnection(issues: Issues, connection: SshConnection): void {
+    checkPort(issues, "connection.port", connection.port ?? 22);
+    checkPosixName(issues, "connection.user", connection.user ?? "root");
+}
+
+/**
+ * Runs the profile's host script over SSH with one `remote.Command`: it runs on create, and
+ * again only when the rendered script (its stdin) or the connection changes.
+ *
+ * `pulumi destroy` leaves the host hardened (there is no delete command): undoing the hardening
+ * would re-open what it closed, and the host outlives the stack that hardened it.
+ */
+export class HostHardening extends pulumi.ComponentResource {
+    /** The exact script that runs (also `mdb-hardening render`). */
+    readonly script: string;
+    readonly scriptDigest: string;
+    readonly command: command.remote.Command;
+    /** What the last run changed and found. */
+    readonly summary: pulumi.Output<HostSummary>;
+
+    constructor(name: string, args: HostHardeningArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mdb-hardening:host:HostHardening", name, {}, opts);
+        const user = args.connection.user ?? "root";
+        this.script = renderHostScript(args.profile, { osFamily: args.osFamily });
+        this.scriptDigest = scriptDigest(this.script);
+        this.command = new command.remote.Command(
+            `${name}-apply`,
+            {
+                connection: {
+                    host: args.connection.host,
+                    port: args.connection.port ?? 22,
+                    user,
+                    privateKey: args.connection.privateKey,
+                    hostKey: args.connection.hostKey,
+                    proxy: args.connection.proxy,
+                },
+                // The SSH client address goes along through sudo: the script refuses a firewall that would lock it out.
+                create: user === "root" ? "bash -s" : 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" bash -s',
+                stdin: this.script,
+            },
+            { parent: this },
+        );
+        this.summary = this.command.stdout.apply(parseSummary);
+        this.registerOutputs({ scriptDigest: this.scriptDigest, summary: this.summary });
+    }
+}

@@ -1,0 +1,58 @@
+/** Parses the machine-readable lines the host script prints (`MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail`). */
+
+export const reportKinds = ["changed", "ok", "absent", "finding", "info", "error", "summary"] as const;
+export type ReportKind = (typeof reportKinds)[number];
+
+export interface HostReport {
+    readonly kind: ReportKind;
+    readonly part: string;
+    readonly item: string;
+    readonly detail: string;
+}
+
+export interface HostSummary {
+    readonly profile: string;
+    /** Number of changes this run made (0 on a run that found everything in place). */
+    readonly changes: number;
+    /** Number of non-compliant things found (reported, not fixed: e.g. a listener not in the profile). */
+    readonly findings: number;
+    readonly changed: readonly HostReport[];
+    readonly problems: readonly HostReport[];
+    /** Catalog units and binaries not installed on the host. */
+    readonly absent: readonly string[];
+    /** Number of checks that found the host already as wanted. */
+    readonly verified: number;
+}
+
+export function parseReports(stdout: string): HostReport[] {
+    return stdout
+        .split("\n")
+        .filter((line) => line.startsWith("MDBH\t"))
+        .map((line) => {
+            const [, kind, part, item, detail = ""] = line.split("\t");
+            if (!(reportKinds as readonly string[]).includes(kind)) throw new Error(`host script: unknown report kind in ${JSON.stringify(line)}`);
+            return { kind: kind as ReportKind, part, item, detail };
+        });
+}
+
+/** The run's summary; throws if the script stopped before printing it (it then printed an error line). */
+export function parseSummary(stdout: string): HostSummary {
+    const reports = parseReports(stdout);
+    const error = reports.find((r) => r.kind === "error");
+    if (error) throw new Error(`host script refused: ${error.part} ${error.item}: ${error.detail}`);
+    const total = (item: string) => {
+        const line = reports.find((r) => r.kind === "summary" && r.item === item);
+        if (!line) throw new Error("host script output has no summary: it did not run to the end");
+        return { profile: line.part, count: Number(line.detail) };
+    };
+    const changes = total("changes");
+    return {
+        profile: changes.profile,
+        changes: changes.count,
+        findings: total("findings").count,
+        changed: reports.filter((r) => r.kind === "changed"),
+        problems: reports.filter((r) => r.kind === "finding"),
+        absent: reports.filter((r) => r.kind === "absent").map((r) => r.item),
+        verified: reports.filter((r) => r.kind === "ok").length,
+    };
+}
