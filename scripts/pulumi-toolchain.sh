@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make a Pulumi toolchain usable on a machine that cannot download the Pulumi CLI.
 #
-#   eval "$(bash scripts/pulumi-toolchain.sh)"
+#   env="$(bash scripts/pulumi-toolchain.sh)" || status=$?; eval "$env"
 #
 # stdout carries only `export ...` lines; progress and the summary go to stderr.
 # 1. If `pulumi` is already on PATH and works, it is used as it is.
@@ -9,6 +9,8 @@
 #    from the Go module proxy at the versions pinned in package-lock.json, into
 #    ${MDB_PULUMI_CACHE:-$HOME/.cache/mdb-hardening/pulumi-<version>}/bin (reused when present).
 #    A plugin already on PATH (pulumi-language-nodejs, pulumi-resource-command) is used instead.
+#    Plugins are found through PATH, not `pulumi plugin install --file`: the CLI looks a plugin up
+#    on PATH before its plugin cache and then neither checks its version nor tries to download it.
 # The AWS provider is never built: previews of AWS stacks need one the user already has.
 #
 # Exit status: 0 complete toolchain; 3 the CLI works but a plugin is missing (listed on stderr);
@@ -29,6 +31,8 @@ lock_version() {
 }
 
 PULUMI_VERSION="$(lock_version @pulumi/pulumi)"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+((node_major >= 22)) || log "warning: @pulumi/pulumi $PULUMI_VERSION declares node >= 22; this is node $(node --version)"
 COMMAND_VERSION="$(lock_version @pulumi/command)"
 
 CACHE="${MDB_PULUMI_CACHE:-$HOME/.cache/mdb-hardening/pulumi-$PULUMI_VERSION}"
@@ -67,7 +71,7 @@ go_build() {
     err="$(node -e 'try { const j = JSON.parse(process.argv[1]); console.log(j.Error || "") }
                     catch (e) { console.log("go mod download printed no JSON") }' "$info")"
     if [[ -n "$err" ]]; then
-      printf '%s\n' "$err" >"$work/error.txt"
+      printf '%s could not be downloaded (GOPROXY=%s): %s\n' "$mv" "$(go env GOPROXY)" "$err" >"$work/error.txt"
       return 1
     fi
     gomod="$(node -e 'console.log(JSON.parse(process.argv[1]).GoMod)' "$info")"
@@ -79,7 +83,7 @@ go_build() {
       "$(go mod edit -json "$gomod")" |
       while IFS= read -r rep; do (cd "$work" && go mod edit -replace="$rep"); done
   done
-  (cd "$work" && go build -mod=mod -trimpath -ldflags "$ldflags" -o "$out" "$pkg") >"$work/build.log" 2>&1 || {
+  (cd "$work" && go build -mod=mod -trimpath -ldflags "-s -w $ldflags" -o "$out" "$pkg") >"$work/build.log" 2>&1 || {
     tail -n 20 "$work/build.log" >"$work/error.txt"
     return 1
   }
@@ -96,7 +100,7 @@ build_component() {
   elif [[ -x "$out" ]]; then
     summary+=("$label: $out (cached)")
   else
-    log "building $label from the Go module proxy (minutes on 2 cores) ..."
+    log "building $label from the Go module proxy ..."
     if go_build "$@"; then
       summary+=("$label: $out (built in $((SECONDS - start))s)")
     else
@@ -146,6 +150,7 @@ log "summary ($((SECONDS - total_start))s, cache $(du -sh "$CACHE" | cut -f1) in
 for line in "${summary[@]}"; do log "  $line"; done
 log "not built: the AWS provider (pulumi-resource-aws); previews of AWS stacks need one on PATH or in PULUMI_HOME"
 
+# shellcheck disable=SC2016 # "$PATH" is expanded by the caller's eval
 case ":$PATH:" in
   *":$BIN:"*) ;;
   *) printf 'export PATH=%q:"$PATH"\n' "$BIN" ;;
@@ -155,7 +160,7 @@ printf 'export PULUMI_SKIP_UPDATE_CHECK=%q\n' true
 printf 'export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=%q\n' true
 
 if ((${#missing[@]})); then
-  log "incomplete toolchain, missing: ${missing[*]}"
+  log "incomplete toolchain, missing: $(printf '%s; ' "${missing[@]}")"
   log "put them on PATH (pulumi-language-nodejs, pulumi-resource-command) and run this script again"
   exit 3
 fi
