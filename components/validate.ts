@@ -39,39 +39,34 @@ export class Issues {
     }
 }
 
+type Check = (issues: Issues, field: string, value: unknown) => value is string;
+
+/** A check that a value is a string matching `pattern`, failing with `message`. */
+function patternCheck(pattern: RegExp, message: string): Check {
+    return (issues, field, value): value is string => {
+        if (typeof value === "string" && pattern.test(value)) return true;
+        issues.fail(field, value, message);
+        return false;
+    };
+}
+
 /** POSIX portable user/group name, as useradd/groupadd accept by default. */
-const posixName = /^[a-z_][a-z0-9_-]{0,31}$/;
-/** A systemd unit name of a type the hardening handles (no instances of templates with odd characters). */
-const unitName = /^[A-Za-z0-9][A-Za-z0-9:_.-]*(@[A-Za-z0-9:_.-]+)?\.(service|socket|path|timer)$/;
-/** Characters a path may contain: no spaces, quotes, globs or shell metacharacters. */
-const pathChars = /^[A-Za-z0-9._+@/-]+$/;
-/** A DNS label, used for resource names and tags. */
-const hostLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const checkPosixName = patternCheck(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a plain POSIX user or group name ([a-z_][a-z0-9_-]*, at most 32 characters)");
 
-export function checkPosixName(issues: Issues, field: string, value: unknown): value is string {
-    if (typeof value === "string" && posixName.test(value)) return true;
-    issues.fail(field, value, "must be a plain POSIX user or group name ([a-z_][a-z0-9_-]*, at most 32 characters)");
-    return false;
-}
-
-export function checkUnitName(issues: Issues, field: string, value: unknown): value is string {
-    if (typeof value === "string" && unitName.test(value)) return true;
-    issues.fail(field, value, "must be a systemd unit name ending in .service, .socket, .path or .timer");
-    return false;
-}
+/** A systemd unit name of a type the hardening handles. */
+export const checkUnitName = patternCheck(
+    /^[A-Za-z0-9][A-Za-z0-9:_.-]*(@[A-Za-z0-9:_.-]+)?\.(service|socket|path|timer)$/,
+    "must be a systemd unit name ending in .service, .socket, .path or .timer",
+);
 
 /** A process name as `ps -o comm` shows it (the kernel keeps 15 characters). */
-export function checkProcessName(issues: Issues, field: string, value: unknown): value is string {
-    if (typeof value === "string" && /^[A-Za-z0-9_.:@+-]{1,15}$/.test(value)) return true;
-    issues.fail(field, value, "must be a process name of at most 15 characters (A-Z a-z 0-9 _ . : @ + -)");
-    return false;
-}
+export const checkProcessName = patternCheck(/^[A-Za-z0-9_.:@+-]{1,15}$/, "must be a process name of at most 15 characters (A-Z a-z 0-9 _ . : @ + -)");
 
-export function checkHostLabel(issues: Issues, field: string, value: unknown): value is string {
-    if (typeof value === "string" && hostLabel.test(value)) return true;
-    issues.fail(field, value, "must be a lower-case DNS label (a-z, 0-9, '-', at most 63 characters)");
-    return false;
-}
+/** A DNS label, used for resource names and tags. */
+export const checkHostLabel = patternCheck(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lower-case DNS label (a-z, 0-9, '-', at most 63 characters)");
+
+/** Characters a path may contain: no spaces, quotes, globs or shell metacharacters. */
+const pathChars = /^[A-Za-z0-9._+@/-]+$/;
 
 /** An absolute, normalised path that is not `/` itself: the hardening works recursively under some of them. */
 export function checkAbsolutePath(issues: Issues, field: string, value: unknown): value is string {
