@@ -5,14 +5,22 @@
  *   mdb-hardening check <profile.yaml>...   validate profiles, print each error (exit 1 on any)
  *   mdb-hardening rules <profile.yaml>      print the network rules derived from a profile (JSON)
  *   mdb-hardening plan  <profile.yaml>      print the hardening plan (JSON)
+ *   mdb-hardening merge <profile.yaml>      print the IRIS configuration merge file
+ *   mdb-hardening audit-cpf <profile.yaml> <iris.cpf>
+ *                                           print how the instance's configuration deviates from the profile (exit 1 on any)
  */
 import { readFileSync } from "node:fs";
+import { renderMergeFile } from "../components/iris/merge";
+import { CpfSyntaxError } from "../components/iris/cpf";
+import { auditCpf, type Deviation } from "../components/iris/ports";
 import { hardeningPlan } from "../components/plan";
 import { parseProfile, type HostProfile } from "../components/profile";
 import { deriveRules } from "../components/rules";
 import { formatIssue, ProfileError } from "../components/validate";
 
-const usage = "usage: mdb-hardening check <profile.yaml>... | rules <profile.yaml> | plan <profile.yaml>";
+const usage = "usage: mdb-hardening check <profile.yaml>... | rules <profile.yaml> | plan <profile.yaml> | merge <profile.yaml> | audit-cpf <profile.yaml> <iris.cpf>";
+/** How many files each command takes; check takes any number. */
+const arity: Record<string, number> = { rules: 1, plan: 1, merge: 1, "audit-cpf": 2 };
 
 function load(file: string): HostProfile {
     return parseProfile(readFileSync(file, "utf8"), file);
@@ -20,7 +28,7 @@ function load(file: string): HostProfile {
 
 function main(argv: string[]): number {
     const [command, ...files] = argv;
-    if (!command || files.length === 0 || (command !== "check" && files.length !== 1)) {
+    if (!command || files.length === 0 || (command in arity && files.length !== arity[command])) {
         process.stderr.write(`${usage}\n`);
         return 2;
     }
@@ -49,6 +57,29 @@ function main(argv: string[]): number {
                 report(files[0], e);
                 return 1;
             }
+        case "merge":
+            try {
+                process.stdout.write(renderMergeFile(load(files[0])));
+                return 0;
+            } catch (e) {
+                report(files[0], e);
+                return 1;
+            }
+        case "audit-cpf": {
+            const [profileFile, cpfFile] = files;
+            let deviations: Deviation[];
+            try {
+                deviations = auditCpf(load(profileFile), readFileSync(cpfFile, "utf8"), cpfFile);
+            } catch (e) {
+                report(cpfFile, e);
+                return 1;
+            }
+            for (const d of deviations) {
+                process.stdout.write(`${cpfFile}: ${d.field}: ${d.message} (profile: ${JSON.stringify(d.profile) ?? "none"}, instance: ${JSON.stringify(d.instance) ?? "none"})\n`);
+            }
+            if (deviations.length === 0) process.stdout.write(`${cpfFile}: matches ${profileFile}\n`);
+            return deviations.length === 0 ? 0 : 1;
+        }
         default:
             process.stderr.write(`unknown command ${JSON.stringify(command)}\n${usage}\n`);
             return 2;
@@ -56,8 +87,11 @@ function main(argv: string[]): number {
 }
 
 function report(file: string, e: unknown): void {
+    // Both errors name their own input: the profile file, the profile by name, or the CPF and its line.
     if (e instanceof ProfileError) {
-        for (const issue of e.issues) process.stderr.write(`${file}: ${formatIssue(issue)}\n`);
+        for (const issue of e.issues) process.stderr.write(`${e.source}: ${formatIssue(issue)}\n`);
+    } else if (e instanceof CpfSyntaxError) {
+        process.stderr.write(`${e.message}\n`);
     } else {
         process.stderr.write(`${file}: ${e instanceof Error ? e.message : String(e)}\n`);
     }
