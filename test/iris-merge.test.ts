@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatCpf, getValue, parseCpf, sections } from "../components/iris/cpf";
 import { renderMergeFile } from "../components/iris/merge";
 import { validateProfile } from "../components/profile";
-import { formatIssue, ProfileError } from "../components/validate";
+import { problemsOf } from "./helpers/errors";
 import { admin, apps, gtmInput, iris, irisInput, licenseServer } from "./helpers/profiles";
 
 const network = (extra: Record<string, unknown>) => ({ adminCidrs: [admin], appClients: [apps], licenseServers: [licenseServer], ...extra });
@@ -14,7 +14,39 @@ const header = [
     "",
 ].join("\n");
 
-const defaultProduction = `${header}
+// The blocks a merge file is made of, written out once; each expectation below is their exact concatenation.
+const startup = `[Startup]
+; Superserver port: iris.ports.superserver
+DefaultPort=1972
+; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+WebServer=0
+WebServerPort=52773
+`;
+const ecpOff = `[config]
+; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
+MaxServers=0
+MaxServerConn=0
+`;
+const licenseServers = `[LicenseServers]
+; License servers: network.licenseServers, port iris.ports.licenseServer
+MDB_10_2_0_10=10.2.0.10,4002
+`;
+const actions = (ecp: 0 | 1, mirror: 0 | 1, monitor: 0 | 1) => `[Actions]
+; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
+ModifyService:Name=%Service_ECP,Enabled=${ecp}
+ModifyService:Name=%Service_Mirror,Enabled=${mirror}
+ModifyService:Name=%Service_Monitor,Enabled=${monitor}
+ModifyService:Name=%Service_Telnet,Enabled=0
+`;
+const file = (...blocks: string[]) => [header, ...blocks].join("\n");
+const defaultProduction = file(startup, ecpOff, licenseServers, actions(0, 0, 0));
+
+describe("renderMergeFile", () => {
+    it("renders a default production IRIS host: web server, ECP and unused services off", () => {
+        expect(renderMergeFile(iris())).toBe(`; InterSystems IRIS configuration merge file for host iris-1, instance IRIS.
+; Rendered by mdb-hardening from the host's profile: change the profile, not this file.
+; The same profile renders the same bytes; the host applies it with \`iris merge IRIS <file>\` when they change.
+
 [Startup]
 ; Superserver port: iris.ports.superserver
 DefaultPort=1972
@@ -37,97 +69,29 @@ ModifyService:Name=%Service_ECP,Enabled=0
 ModifyService:Name=%Service_Mirror,Enabled=0
 ModifyService:Name=%Service_Monitor,Enabled=0
 ModifyService:Name=%Service_Telnet,Enabled=0
-`;
-
-/** The errors a profile gets, as users see them. */
-function problems(render: () => unknown): string[] {
-    try {
-        render();
-    } catch (e) {
-        expect(e).toBeInstanceOf(ProfileError);
-        return (e as ProfileError).issues.map(formatIssue);
-    }
-    throw new Error("rendered without error");
-}
-
-describe("renderMergeFile", () => {
-    it("renders a default production IRIS host: web server, ECP and unused services off", () => {
+`);
         expect(renderMergeFile(iris())).toBe(defaultProduction);
     });
 
     it("leaves the ECP limits alone and enables the ECP service when ECP is used", () => {
         const p = iris({ iris: { features: { ecp: true } }, network: network({ ecpClients: ["10.4.0.0/24"] }) });
-        expect(renderMergeFile(p)).toBe(`${header}
-[Startup]
-; Superserver port: iris.ports.superserver
-DefaultPort=1972
-; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
-WebServer=0
-WebServerPort=52773
-
-[LicenseServers]
-; License servers: network.licenseServers, port iris.ports.licenseServer
-MDB_10_2_0_10=10.2.0.10,4002
-
-[Actions]
-; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
-ModifyService:Name=%Service_ECP,Enabled=1
-ModifyService:Name=%Service_Mirror,Enabled=0
-ModifyService:Name=%Service_Monitor,Enabled=0
-ModifyService:Name=%Service_Telnet,Enabled=0
-`);
+        expect(renderMergeFile(p)).toBe(file(startup, licenseServers, actions(1, 0, 0)));
     });
 
     it("enables the monitor (SNMP) service when the monitor is used", () => {
         const p = iris({ iris: { features: { monitor: true } }, network: network({ snmpManagers: ["10.6.0.0/24"] }) });
-        expect(renderMergeFile(p)).toBe(`${header}
-[Startup]
-; Superserver port: iris.ports.superserver
-DefaultPort=1972
-; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
-WebServer=0
-WebServerPort=52773
-
-[config]
-; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
-MaxServers=0
-MaxServerConn=0
-
-[LicenseServers]
-; License servers: network.licenseServers, port iris.ports.licenseServer
-MDB_10_2_0_10=10.2.0.10,4002
-
-[Actions]
-; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
-ModifyService:Name=%Service_ECP,Enabled=0
-ModifyService:Name=%Service_Mirror,Enabled=0
-ModifyService:Name=%Service_Monitor,Enabled=1
-ModifyService:Name=%Service_Telnet,Enabled=0
-`);
+        expect(renderMergeFile(p)).toBe(file(startup, ecpOff, licenseServers, actions(0, 0, 1)));
     });
 
     it("turns the private web server on for a development host that uses it", () => {
         const p = iris({ environment: "development", iris: { features: { privateWebServer: true } }, network: { adminCidrs: [admin] } });
-        expect(renderMergeFile(p)).toBe(`${header}
-[Startup]
+        expect(renderMergeFile(p)).toBe(file(`[Startup]
 ; Superserver port: iris.ports.superserver
 DefaultPort=1972
 ; Private web server on (iris.features.privateWebServer; never in production), port iris.ports.webServer
 WebServer=1
 WebServerPort=52773
-
-[config]
-; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
-MaxServers=0
-MaxServerConn=0
-
-[Actions]
-; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
-ModifyService:Name=%Service_ECP,Enabled=0
-ModifyService:Name=%Service_Mirror,Enabled=0
-ModifyService:Name=%Service_Monitor,Enabled=0
-ModifyService:Name=%Service_Telnet,Enabled=0
-`);
+`, ecpOff, actions(0, 0, 0)));
     });
 
     it("writes moved ports, and the JDBC gateway's only when the gateway is used", () => {
@@ -175,8 +139,7 @@ ModifyService:Name=%Service_Telnet,Enabled=0
 
     it("binds the superserver to the profile's address", () => {
         const p = iris({ iris: { superserverBindAddress: "10.0.5.20" } });
-        expect(renderMergeFile(p)).toBe(`${header}
-[Startup]
+        expect(renderMergeFile(p)).toBe(file(`[Startup]
 ; Superserver port: iris.ports.superserver
 DefaultPort=1972
 ; Superserver bound to one address: iris.superserverBindAddress
@@ -184,52 +147,18 @@ DefaultPortBindAddress=10.0.5.20
 ; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
 WebServer=0
 WebServerPort=52773
-
-[config]
-; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
-MaxServers=0
-MaxServerConn=0
-
-[LicenseServers]
-; License servers: network.licenseServers, port iris.ports.licenseServer
-MDB_10_2_0_10=10.2.0.10,4002
-
-[Actions]
-; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
-ModifyService:Name=%Service_ECP,Enabled=0
-ModifyService:Name=%Service_Mirror,Enabled=0
-ModifyService:Name=%Service_Monitor,Enabled=0
-ModifyService:Name=%Service_Telnet,Enabled=0
-`);
+`, ecpOff, licenseServers, actions(0, 0, 0)));
     });
 
     it("names each license server after its address, IPv6 included, and writes none without any", () => {
         const p = iris({ network: network({ licenseServers: ["10.2.0.11/32", "fd00:2::a/128", "10.2.0.10/32"] }) });
-        expect(renderMergeFile(p)).toBe(defaultProduction.replace(
-            "MDB_10_2_0_10=10.2.0.10,4002\n",
-            "MDB_10_2_0_11=10.2.0.11,4002\nMDB_FD00_2__A=fd00:2::a,4002\nMDB_10_2_0_10=10.2.0.10,4002\n",
-        ));
-        const none = renderMergeFile(iris({ network: network({ licenseServers: [] }) }));
-        expect(none).toBe(`${header}
-[Startup]
-; Superserver port: iris.ports.superserver
-DefaultPort=1972
-; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
-WebServer=0
-WebServerPort=52773
-
-[config]
-; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
-MaxServers=0
-MaxServerConn=0
-
-[Actions]
-; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
-ModifyService:Name=%Service_ECP,Enabled=0
-ModifyService:Name=%Service_Mirror,Enabled=0
-ModifyService:Name=%Service_Monitor,Enabled=0
-ModifyService:Name=%Service_Telnet,Enabled=0
-`);
+        expect(renderMergeFile(p)).toBe(file(startup, ecpOff, `[LicenseServers]
+; License servers: network.licenseServers, port iris.ports.licenseServer
+MDB_10_2_0_11=10.2.0.11,4002
+MDB_FD00_2__A=fd00:2::a,4002
+MDB_10_2_0_10=10.2.0.10,4002
+`, actions(0, 0, 0)));
+        expect(renderMergeFile(iris({ network: network({ licenseServers: [] }) }))).toBe(file(startup, ecpOff, actions(0, 0, 0)));
     });
 
     it("is deterministic: a re-validated or reordered-input profile renders the same bytes", () => {
@@ -271,18 +200,18 @@ describe("the rendered merge file as a CPF", () => {
 
 describe("profiles that cannot give a merge file", () => {
     it("names every license server that is not one address", () => {
-        expect(problems(() => renderMergeFile(iris({ network: network({ licenseServers: ["10.2.0.0/24", "10.2.1.10/32", "fd00:2::/64"] }) })))).toEqual([
+        expect(problemsOf(() => renderMergeFile(iris({ network: network({ licenseServers: ["10.2.0.0/24", "10.2.1.10/32", "fd00:2::/64"] }) })))).toEqual([
             'network.licenseServers[0]: a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6) (got "10.2.0.0/24")',
             'network.licenseServers[2]: a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6) (got "fd00:2::/64")',
         ]);
     });
 
     it("refuses profiles whose host runs no IRIS instance", () => {
-        expect(problems(() => renderMergeFile(validateProfile(gtmInput())))).toEqual([
+        expect(problemsOf(() => renderMergeFile(validateProfile(gtmInput())))).toEqual([
             'product: an IRIS instance configuration applies to InterSystems IRIS profiles only (got "gtm")',
         ]);
         const arbiter = validateProfile(irisInput({ roles: ["arbiter"], network: { adminCidrs: [admin], mirrorMembers: ["10.3.0.11/32"] } }));
-        expect(problems(() => renderMergeFile(arbiter))).toEqual([
+        expect(problemsOf(() => renderMergeFile(arbiter))).toEqual([
             'roles: an IRIS instance runs on hosts with the database role (got ["arbiter"])',
         ]);
     });

@@ -91,47 +91,58 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         return undefined;
     };
 
-    const webServer = text(irisCpf.webServer);
-    if (webServer !== undefined && webServer !== "0" && webServer !== "1") issues.fail(label(irisCpf.webServer), webServer, "must be 0 or 1");
+    const flag = (at: CpfLocation): boolean | undefined => {
+        const value = text(at);
+        if (value === undefined || value === "0" || value === "1") return value === undefined ? undefined : value === "1";
+        issues.fail(label(at), value, "must be 0 or 1");
+        return undefined;
+    };
+
+    // Read section by section so problems are listed roughly in file order.
+    const superserver = {
+        // IRIS uses its default for a parameter the file leaves out.
+        port: port(irisEndpoints.superserver.cpf) ?? irisEndpoints.superserver.port,
+        ...optional("bindAddress", text(irisCpf.superserverBindAddress)),
+    };
+    const webServer = {
+        ...optional("enabled", flag(irisCpf.webServer)),
+        port: port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port,
+    };
+    const jdbcSql = port(irisEndpoints.jdbcGateway.cpf);
     const gateways = entries(doc, irisCpfSections.gateways).flatMap(({ key, value }) => {
         const [type, portText = ""] = value.split(",");
         const p = readPort(issues, `[${irisCpfSections.gateways}] ${key}`, portText);
         return p === undefined ? [] : [{ name: key, type, port: p }];
     });
     const jdbcDefinition = gateways.find((g) => g.name === irisCpf.jdbcGateway.key);
-    const jdbcOld = port(irisEndpoints.jdbcGateway.cpf);
+    const licenseServers = namedServers(doc, irisCpfSections.licenseServers, issues);
+    const ecp = {
+        ...optional("dataServers", count(irisCpf.ecpDataServers)),
+        ...optional("applicationServers", count(irisCpf.ecpApplicationServers)),
+        servers: namedServers(doc, irisCpfSections.ecpServers, issues),
+    };
     const arbiterUrl = text(irisCpf.arbiterUrl);
+    const mirror = {
+        ...optional("setName", text(irisCpf.mirrorSetName)),
+        ...optional("member", text(irisCpf.mirrorMember)),
+        ...optional("primary", text(irisCpf.mirrorPrimary)),
+        ...optional("arbiter", arbiterUrl === undefined ? undefined : readAddressPort(issues, label(irisCpf.arbiterUrl), arbiterUrl)),
+        definitions: [...new Set(sections(doc)
+            .filter((s) => s.entries.length > 0 && (s.name === irisCpfSections.mirrors || s.name.startsWith(irisCpfSections.mapMirrorsPrefix)))
+            .map((s) => s.name))],
+    };
     const telnetPort = port(irisEndpoints.telnet.cpf);
 
     const endpoints: InstanceEndpoints = {
-        superserver: {
-            // IRIS uses its default for a parameter the file leaves out.
-            port: port(irisEndpoints.superserver.cpf) ?? irisEndpoints.superserver.port,
-            ...optional("bindAddress", text(irisCpf.superserverBindAddress)),
-        },
-        webServer: {
-            ...optional("enabled", webServer === undefined ? undefined : webServer === "1"),
-            port: port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port,
-        },
+        superserver,
+        webServer,
         ...optional("jdbcGateway", jdbcDefinition
             ? { port: jdbcDefinition.port, location: irisCpf.jdbcGateway }
-            : jdbcOld === undefined ? undefined : { port: jdbcOld, location: irisEndpoints.jdbcGateway.cpf }),
+            : jdbcSql === undefined ? undefined : { port: jdbcSql, location: irisEndpoints.jdbcGateway.cpf }),
         gateways,
-        licenseServers: namedServers(doc, irisCpfSections.licenseServers, issues),
-        ecp: {
-            ...optional("dataServers", count(irisCpf.ecpDataServers)),
-            ...optional("applicationServers", count(irisCpf.ecpApplicationServers)),
-            servers: namedServers(doc, irisCpfSections.ecpServers, issues),
-        },
-        mirror: {
-            ...optional("setName", text(irisCpf.mirrorSetName)),
-            ...optional("member", text(irisCpf.mirrorMember)),
-            ...optional("primary", text(irisCpf.mirrorPrimary)),
-            ...optional("arbiter", arbiterUrl === undefined ? undefined : readAddressPort(issues, label(irisCpf.arbiterUrl), arbiterUrl)),
-            definitions: [...new Set(sections(doc)
-                .filter((s) => s.entries.length > 0 && (s.name === irisCpfSections.mirrors || s.name.startsWith(irisCpfSections.mapMirrorsPrefix)))
-                .map((s) => s.name))],
-        },
+        licenseServers,
+        ecp,
+        mirror,
         ...optional("telnet", telnetPort === undefined ? undefined : { port: telnetPort }),
     };
     issues.throwIfAny(source);
