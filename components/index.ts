@@ -8,3 +8,5 @@ export { ProfileError, formatIssue, parseCidr, type ValidationIssue } from "./va
 export { DatabaseSecurityGroup, toAwsRules, type DatabaseSecurityGroupArgs } from "./securityGroup";
 export { DatabaseHost, type DatabaseHostArgs, type DataVolume } from "./databaseHost";
 export { ExistingHost, type ExistingHostArgs, type SshConnection } from "./existingHost";
+export { renderMergeFile } from "./iris/merge";
+export { auditCpf, readInstanceEndpoints, reconcile, type Deviation, type InstanceEndpoints, type NamedServer } from "./iris/ports";

@@ -23,11 +23,6 @@ import { irisInstanceOf } from "./ports";
 /** Features whose service the merge switches on or off with them. */
 const featureServices = ["ecp", "mirror", "monitor"] as const satisfies readonly (IrisFeature & keyof typeof irisServices)[];
 
-interface Block {
-    readonly section: string;
-    readonly lines: readonly string[];
-}
-
 /** Renders the merge file; throws `ProfileError` naming the field when the profile cannot give one. */
 export function renderMergeFile(profile: HostProfile): string {
     const iris = irisInstanceOf(profile);
@@ -36,68 +31,51 @@ export function renderMergeFile(profile: HostProfile): string {
     issues.throwIfAny(`profile ${profile.name}`);
     const { ports, features } = iris;
 
-    const startup = [
-        "; Superserver port: iris.ports.superserver",
-        setting(irisEndpoints.superserver.cpf, ports.superserver),
-        ...(iris.superserverBindAddress === undefined
-            ? []
-            : ["; Superserver bound to one address: iris.superserverBindAddress", setting(irisCpf.superserverBindAddress, iris.superserverBindAddress)]),
-        features.privateWebServer
-            ? "; Private web server on (iris.features.privateWebServer; never in production), port iris.ports.webServer"
-            : "; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer",
-        setting(irisCpf.webServer, features.privateWebServer ? 1 : 0),
-        setting(irisEndpoints.webServer.cpf, ports.webServer),
-    ];
-    const blocks: Block[] = [{ section: irisEndpoints.superserver.cpf.section, lines: startup }];
+    // Lines are collected with their section and written grouped by section, in order of first use.
+    const lines: { section: string; text: string }[] = [];
+    const note = (section: string, text: string) => lines.push({ section, text: `; ${text}` });
+    const set = (at: CpfLocation, value: string | number) => lines.push({ section: at.section, text: `${at.key}=${value}` });
+
+    note(irisEndpoints.superserver.cpf.section, "Superserver port: iris.ports.superserver");
+    set(irisEndpoints.superserver.cpf, ports.superserver);
+    if (iris.superserverBindAddress !== undefined) {
+        note(irisCpf.superserverBindAddress.section, "Superserver bound to one address: iris.superserverBindAddress");
+        set(irisCpf.superserverBindAddress, iris.superserverBindAddress);
+    }
+    note(irisCpf.webServer.section, features.privateWebServer
+        ? "Private web server on (iris.features.privateWebServer; never in production), port iris.ports.webServer"
+        : "Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer");
+    set(irisCpf.webServer, features.privateWebServer ? 1 : 0);
+    set(irisEndpoints.webServer.cpf, ports.webServer);
+    // With ECP in use the connection limits are a sizing decision the profile does not hold.
     if (!features.ecp) {
-        blocks.push({
-            section: irisCpf.ecpDataServers.section,
-            lines: [
-                "; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers",
-                setting(irisCpf.ecpDataServers, 0),
-                setting(irisCpf.ecpApplicationServers, 0),
-            ],
-        });
+        note(irisCpf.ecpDataServers.section, "ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers");
+        set(irisCpf.ecpDataServers, 0);
+        set(irisCpf.ecpApplicationServers, 0);
     }
     // Rewriting a gateway definition resets its other fields to their defaults, so only a gateway the profile uses is written.
     if (features.jdbcGateway) {
-        const { type, resource } = irisJdbcGatewayDefinition;
-        blocks.push({
-            section: irisCpf.jdbcGateway.section,
-            lines: ["; JDBC gateway port: iris.ports.jdbcGateway (the other fields take their defaults)", setting(irisCpf.jdbcGateway, `${type},${ports.jdbcGateway},${resource}`)],
-        });
+        note(irisCpf.jdbcGateway.section, "JDBC gateway port: iris.ports.jdbcGateway (the other fields take their defaults)");
+        set(irisCpf.jdbcGateway, `${irisJdbcGatewayDefinition.type},${ports.jdbcGateway},${irisJdbcGatewayDefinition.resource}`);
     }
-    if (licenseServers.length > 0) {
-        blocks.push({
-            section: irisCpfSections.licenseServers,
-            lines: [
-                "; License servers: network.licenseServers, port iris.ports.licenseServer",
-                ...licenseServers.map((address) => `${licenseServerName(address)}=${address},${ports.licenseServer}`),
-            ],
-        });
-    }
+    if (licenseServers.length > 0) note(irisCpfSections.licenseServers, "License servers: network.licenseServers, port iris.ports.licenseServer");
+    for (const address of licenseServers) set({ section: irisCpfSections.licenseServers, key: licenseServerName(address) }, `${address},${ports.licenseServer}`);
+
     const services = [
         ...featureServices.map((feature) => ({ name: irisServices[feature], enabled: features[feature] })),
         { name: irisServices.telnet, enabled: false },
     ].sort((a, b) => a.name.localeCompare(b.name));
-    blocks.push({
-        section: irisCpfSections.actions,
-        lines: [
-            "; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off",
-            ...services.map((s) => `${irisModifyService}:Name=${s.name},Enabled=${s.enabled ? 1 : 0}`),
-        ],
-    });
+    note(irisCpfSections.actions, "Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off");
+    for (const s of services) lines.push({ section: irisCpfSections.actions, text: `${irisModifyService}:Name=${s.name},Enabled=${s.enabled ? 1 : 0}` });
 
     const header = [
         `; InterSystems IRIS configuration merge file for host ${profile.name}, instance ${iris.instance}.`,
         "; Rendered by mdb-hardening from the host's profile: change the profile, not this file.",
         `; The same profile renders the same bytes; the host applies it with \`iris merge ${iris.instance} <file>\` when they change.`,
     ];
-    return [...header, ...blocks.flatMap((b) => ["", `[${b.section}]`, ...b.lines])].join("\n") + "\n";
-}
-
-function setting(location: CpfLocation, value: string | number): string {
-    return `${location.key}=${value}`;
+    const sectionOrder = [...new Set(lines.map((l) => l.section))];
+    const body = sectionOrder.flatMap((section) => ["", `[${section}]`, ...lines.filter((l) => l.section === section).map((l) => l.text)]);
+    return [...header, ...body].join("\n") + "\n";
 }
 
 /** A [LicenseServers] entry needs one address: each license server must be listed as a host CIDR. */
