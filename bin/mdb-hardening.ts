@@ -7,27 +7,59 @@
  *   mdb-hardening plan  <profile.yaml>      print the hardening plan (JSON)
  *   mdb-hardening render <profile.yaml> [--os-family debian|rhel]
  *                                           print exactly the host script the components run
+ *   mdb-hardening merge <profile.yaml>      print the IRIS configuration merge file
+ *   mdb-hardening audit-cpf <profile.yaml> <iris.cpf>
+ *                                           print how the instance's configuration deviates from the profile (exit 1 on any)
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import type { OsFamily } from "../components/catalog";
 import { renderHostScript } from "../components/host/script";
+import { CpfSyntaxError } from "../components/iris/cpf";
+import { renderMergeFile } from "../components/iris/merge";
+import { auditCpf } from "../components/iris/ports";
 import { hardeningPlan } from "../components/plan";
 import { parseProfile, type HostProfile } from "../components/profile";
 import { deriveRules } from "../components/rules";
 import { checkOsFamily, formatIssue, Issues, ProfileError } from "../components/validate";
 
-const usage = "usage: mdb-hardening check <profile.yaml>... | rules <profile.yaml> | plan <profile.yaml> | render <profile.yaml> [--os-family debian|rhel]";
+const usage = "usage: mdb-hardening check <profile.yaml>... | rules|plan|merge <profile.yaml> | render <profile.yaml> [--os-family debian|rhel] | audit-cpf <profile.yaml> <iris.cpf>";
+/** How many files each command takes; check takes any number. */
+const arity: Record<string, number> = { rules: 1, plan: 1, render: 1, merge: 1, "audit-cpf": 2 };
 
 function load(file: string): HostProfile {
     return parseProfile(readFileSync(file, "utf8"), file);
 }
 
+/** Commands that print one document derived from one profile. */
+const printers: Record<string, (p: HostProfile, osFamily: OsFamily) => string> = {
+    rules: (p) => `${JSON.stringify(deriveRules(p), null, 2)}\n`,
+    plan: (p, osFamily) => `${JSON.stringify(hardeningPlan(p, osFamily), null, 2)}\n`,
+    render: (p, osFamily) => renderHostScript(p, { osFamily }),
+    merge: (p) => renderMergeFile(p),
+};
+
 function main(argv: string[]): number {
     const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { "os-family": { type: "string", default: "debian" } } });
     const [command, ...files] = positionals;
-    if (!command || files.length === 0 || (command !== "check" && files.length !== 1)) {
+    if (!command || files.length === 0 || (command in arity && files.length !== arity[command])) {
         process.stderr.write(`${usage}\n`);
         return 2;
+    }
+    const osFamily = values["os-family"];
+    const issues = new Issues();
+    if (!checkOsFamily(issues, "--os-family", osFamily)) {
+        report("arguments", new ProfileError(issues.list, "arguments"));
+        return 2;
+    }
+    if (command in printers) {
+        try {
+            process.stdout.write(printers[command](load(files[0]), osFamily));
+            return 0;
+        } catch (e) {
+            report(files[0], e);
+            return 1;
+        }
     }
     switch (command) {
         case "check": {
@@ -43,25 +75,20 @@ function main(argv: string[]): number {
             }
             return failed === 0 ? 0 : 1;
         }
-        case "rules":
-        case "plan":
-        case "render":
+        case "audit-cpf": {
+            const [profileFile, cpfFile] = files;
             try {
-                const issues = new Issues();
-                const osFamily = values["os-family"];
-                if (!checkOsFamily(issues, "--os-family", osFamily)) throw new ProfileError(issues.list, "arguments");
-                const p = load(files[0]);
-                if (command === "render") {
-                    process.stdout.write(renderHostScript(p, { osFamily }));
-                } else {
-                    const out = command === "rules" ? deriveRules(p) : hardeningPlan(p, osFamily);
-                    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+                const deviations = auditCpf(load(profileFile), readFileSync(cpfFile, "utf8"), cpfFile);
+                for (const d of deviations) {
+                    process.stdout.write(`${cpfFile}: ${d.field}: ${d.message} (profile: ${JSON.stringify(d.profile) ?? "none"}, instance: ${JSON.stringify(d.instance) ?? "none"})\n`);
                 }
-                return 0;
+                if (deviations.length === 0) process.stdout.write(`${cpfFile}: matches ${profileFile}\n`);
+                return deviations.length === 0 ? 0 : 1;
             } catch (e) {
-                report(files[0], e);
+                report(cpfFile, e);
                 return 1;
             }
+        }
         default:
             process.stderr.write(`unknown command ${JSON.stringify(command)}\n${usage}\n`);
             return 2;
@@ -69,8 +96,11 @@ function main(argv: string[]): number {
 }
 
 function report(file: string, e: unknown): void {
+    // Both errors name their own input: the profile file, the profile by name, or the CPF and its line.
     if (e instanceof ProfileError) {
-        for (const issue of e.issues) process.stderr.write(`${file}: ${formatIssue(issue)}\n`);
+        for (const issue of e.issues) process.stderr.write(`${e.source}: ${formatIssue(issue)}\n`);
+    } else if (e instanceof CpfSyntaxError) {
+        process.stderr.write(`${e.message}\n`);
     } else {
         process.stderr.write(`${file}: ${e instanceof Error ? e.message : String(e)}\n`);
     }

@@ -137,6 +137,49 @@ export const irisServices = {
     webGateway: "%Service_WebGateway",
 } as const;
 
+/**
+ * Other `iris.cpf` / merge-file settings the hardening reads or writes (ports are in `irisEndpoints`).
+ * ECP: the IRIS CPF reference and the document's two steps ("set the maximum number of application
+ * and data servers to zero", then disable %Service_ECP); both keys live in [config], not [ECP].
+ */
+export const irisCpf = {
+    superserverBindAddress: { section: "Startup", key: "DefaultPortBindAddress" },
+    /** 1 starts the private web server, 0 does not. */
+    webServer: { section: "Startup", key: "WebServer" },
+    /** ECP data servers this instance may connect to, as an application server ("Maximum number of data servers"). */
+    ecpDataServers: { section: "config", key: "MaxServers" },
+    /** ECP application servers this instance accepts, as a data server ("Maximum number of application servers"). */
+    ecpApplicationServers: { section: "config", key: "MaxServerConn" },
+    /** IRIS versions with [Gateways]: `Type,Port,Resource,...` (older ones: irisEndpoints.jdbcGateway.cpf). */
+    jdbcGateway: { section: "Gateways", key: "%JDBC Server" },
+    /** Canonical mirror definition used by configuration merge (values seen in public merge files). */
+    mirrorSetName: { section: "Startup", key: "MirrorSetName" },
+    mirrorMember: { section: "Startup", key: "MirrorMember" },
+    mirrorPrimary: { section: "Startup", key: "MirrorPrimary" },
+    /** `address:port` of the arbiter's ISCAgent. */
+    arbiterUrl: { section: "Startup", key: "ArbiterURL" },
+} as const satisfies Record<string, CpfLocation>;
+
+/** CPF sections whose entries are lists (`name=value,...`) rather than single settings. */
+export const irisCpfSections = {
+    /** Merge files only: `Operation:Name=Value,...` lines. */
+    actions: "Actions",
+    gateways: "Gateways",
+    /** `NAME=address,port` */
+    licenseServers: "LicenseServers",
+    /** `NAME=address,port[,MirrorConnection[,SSLConfig]]`: ECP data servers this instance connects to. */
+    ecpServers: "ECPServers",
+    /** Mirror definitions ([Mirrors] and one [MapMirrors.<mirror>] per mirror, per the CPF reference). */
+    mirrors: "Mirrors",
+    mapMirrorsPrefix: "MapMirrors.",
+} as const;
+
+/** The JDBC gateway's definition fields in [Gateways] (`%JDBC Server=JDBC,53772,%Gateway_SQL,...`). */
+export const irisJdbcGatewayDefinition = { type: "JDBC", resource: "%Gateway_SQL" } as const;
+
+/** The merge-file operation that switches a service (`ModifyService:Name=%Service_Telnet,Enabled=0`). */
+export const irisModifyService = "ModifyService";
+
 export type ProductId = "iris" | "gtm" | "yottadb";
 
 export interface IrisProduct {

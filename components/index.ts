@@ -12,3 +12,5 @@ export { HostHardening, type HostHardeningArgs } from "./host/hostHardening";
 export { renderHostScript, scriptDigest, type RenderOptions } from "./host/script";
 export { renderNftables } from "./host/nftables";
 export { parseSummary, parseReports, type HostSummary, type HostReport } from "./host/summary";
+export { renderMergeFile } from "./iris/merge";
+export { auditCpf, readInstanceEndpoints, reconcile, type Deviation, type InstanceEndpoints, type NamedServer } from "./iris/ports";

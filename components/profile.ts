@@ -24,6 +24,7 @@ import {
     checkAbsolutePath,
     checkCidr,
     checkHostLabel,
+    checkIpAddress,
     checkPort,
     checkPosixName,
     checkProcessName,
@@ -56,6 +57,8 @@ export interface IrisSettings {
     readonly features: Readonly<Record<IrisFeature, boolean>>;
     /** Ports the instance uses; each defaults to the catalog value. */
     readonly ports: Readonly<Record<ConfigurableIrisPort, number>>;
+    /** One local address the superserver binds to (`[Startup] DefaultPortBindAddress`); unset: the instance's own setting. */
+    readonly superserverBindAddress?: string;
 }
 
 export interface DistributionSettings {
@@ -326,7 +329,7 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
 }
 
 function readIris(issues: Issues, value: unknown): IrisSettings {
-    const raw = readObject(issues, "iris", value, ["instance", "installDir", "features", "ports"]) ?? {};
+    const raw = readObject(issues, "iris", value, ["instance", "installDir", "features", "ports", "superserverBindAddress"]) ?? {};
     const instance = raw.instance ?? products.iris.defaultInstance;
     if (typeof instance !== "string" || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(instance)) {
         issues.fail("iris.instance", instance, "must be an IRIS instance name (a letter, then letters, digits, '_' or '-')");
@@ -342,11 +345,14 @@ function readIris(issues: Issues, value: unknown): IrisSettings {
             return [p, checkPort(issues, `iris.ports.${p}`, v) ? v : irisEndpoints[p].port];
         }),
     );
+    const bind = raw.superserverBindAddress;
+    if (bind !== undefined) checkIpAddress(issues, "iris.superserverBindAddress", bind);
     return {
         instance: instance as string,
         installDir: installDir as string,
         features: features as IrisSettings["features"],
         ports: ports as IrisSettings["ports"],
+        ...(typeof bind === "string" ? { superserverBindAddress: bind } : {}),
     };
 }
 

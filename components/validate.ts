@@ -94,6 +94,35 @@ export function checkPort(issues: Issues, field: string, value: unknown): value 
     return false;
 }
 
+/** One host address; the unspecified address means "every address", which leaving the setting out already says. */
+export function checkIpAddress(issues: Issues, field: string, value: unknown): value is string {
+    if (typeof value !== "string" || net.isIP(value) === 0) {
+        issues.fail(field, value, "must be an IPv4 or IPv6 address");
+        return false;
+    }
+    if (cidrContains("0.0.0.0/32", value) || cidrContains("::/128", value)) {
+        issues.fail(field, value, "must be one address, not the unspecified address (leave the setting out for every address)");
+        return false;
+    }
+    return true;
+}
+
+/** Whether the IP address `address` lies in `cidr` (a CIDR `parseCidr` accepts); false for anything else. */
+export function cidrContains(cidr: string, address: string): boolean {
+    const [network, prefix] = cidr.split("/");
+    const family = net.isIP(address);
+    if (family === 0 || net.isIP(network) !== family || prefix === undefined) return false;
+    const type = family === 4 ? "ipv4" : "ipv6";
+    const list = new net.BlockList();
+    list.addSubnet(network, Number(prefix), type);
+    return list.check(address, type);
+}
+
+/** Loopback traffic never reaches the security group or the host firewall's filtered interfaces. */
+export function isLoopback(address: string): boolean {
+    return cidrContains("127.0.0.0/8", address) || cidrContains("::1/128", address);
+}
+
 export interface Cidr {
     readonly text: string;
     readonly family: 4 | 6;

@@ -63,7 +63,7 @@ describe("defaults", () => {
 
     it("re-validating a validated profile gives the same profile", () => {
         const p = validateProfile(irisInput({
-            iris: { features: { mirror: true } },
+            iris: { features: { mirror: true }, superserverBindAddress: "10.0.5.20" },
             network: network({ mirrorMembers: ["10.3.0.11/32"], arbiter: "10.3.0.5/32", ingress: [{ name: "api", port: 8443, from: [apps] }], egress: [{ name: "dns", port: 53, protocol: "udp", to: ["10.0.0.2/32"] }] }),
         }));
         expect(p.network.ingress).toEqual([{ name: "api", port: 8443, protocol: "tcp", from: [apps] }]);
@@ -127,6 +127,24 @@ describe("bad input names the field and the value", () => {
             "iris.features.privateWebServer: the private web server is for development and must not run in production (environment: production); serve the Management Portal through a Web Gateway (got true)",
         ]);
         expect(validateProfile(irisInput({ environment: "development", iris: { features: { privateWebServer: true } } })).iris?.features.privateWebServer).toBe(true);
+    });
+
+    it("takes an optional superserver bind address, one IP address", () => {
+        expect(validateProfile(irisInput({ iris: { superserverBindAddress: "10.0.5.20" } })).iris?.superserverBindAddress).toBe("10.0.5.20");
+        expect(validateProfile(irisInput({ iris: { superserverBindAddress: "fd00::20" } })).iris?.superserverBindAddress).toBe("fd00::20");
+        expect(validateProfile(irisInput()).iris).not.toHaveProperty("superserverBindAddress");
+        expect(problems(irisInput({ iris: { superserverBindAddress: "10.0.5.0/24" } }))).toEqual([
+            'iris.superserverBindAddress: must be an IPv4 or IPv6 address (got "10.0.5.0/24")',
+        ]);
+        expect(problems(irisInput({ iris: { superserverBindAddress: "db.example" } }))).toEqual([
+            'iris.superserverBindAddress: must be an IPv4 or IPv6 address (got "db.example")',
+        ]);
+        expect(problems(irisInput({ iris: { superserverBindAddress: "0.0.0.0" } }))).toEqual([
+            'iris.superserverBindAddress: must be one address, not the unspecified address (leave the setting out for every address) (got "0.0.0.0")',
+        ]);
+        expect(problems(irisInput({ iris: { superserverBindAddress: "::" } }))).toEqual([
+            'iris.superserverBindAddress: must be one address, not the unspecified address (leave the setting out for every address) (got "::")',
+        ]);
     });
 
     it("rejects an unknown product", () => {

@@ -23,6 +23,8 @@
  *   `getValue` returns the last occurrence and `setValue` changes that one.
  */
 
+import { irisCpfSections } from "../catalog";
+
 export type LineBreak = "\r\n" | "\n" | "";
 
 interface LineBase {
@@ -80,7 +82,7 @@ export class CpfSyntaxError extends Error {
     }
 }
 
-const ACTIONS = "Actions";
+const ACTIONS = irisCpfSections.actions;
 const COMMENT = /^(;|#|\/\/)/;
 const HEADING = /^\[([^\]]+)\]$/;
 const OPERATION = /^[A-Za-z][A-Za-z0-9]*$/;

@@ -1,0 +1,94 @@
+/**
+ * The IRIS configuration merge file a host's profile asks for: what `iris merge <instance> <file>`
+ * applies so the instance runs only what the profile uses (the IRIS document's advice) and listens
+ * where the security group and the host firewall expect it.
+ *
+ * Settings the profile does not decide are left out, so the merge keeps the instance's own values
+ * for them. The text is a pure function of the profile: the host script compares it with the copy
+ * it applied last and merges only when it changed.
+ */
+import {
+    irisCpf,
+    irisCpfSections,
+    irisEndpoints,
+    irisJdbcGatewayDefinition,
+    irisModifyService,
+    irisServices,
+    type CpfLocation,
+} from "../catalog";
+import type { HostProfile, IrisFeature } from "../profile";
+import { Issues, parseCidr } from "../validate";
+import { irisInstanceOf } from "./ports";
+
+/** Features whose service the merge switches on or off with them. */
+const featureServices = ["ecp", "mirror", "monitor"] as const satisfies readonly (IrisFeature & keyof typeof irisServices)[];
+
+/** Renders the merge file; throws `ProfileError` naming the field when the profile cannot give one. */
+export function renderMergeFile(profile: HostProfile): string {
+    const iris = irisInstanceOf(profile);
+    const issues = new Issues();
+    const licenseServers = licenseServerAddresses(profile, issues);
+    issues.throwIfAny(`profile ${profile.name}`);
+    const { ports, features } = iris;
+
+    // Lines are collected with their section and written grouped by section, in order of first use.
+    const lines: { section: string; text: string }[] = [];
+    const note = (section: string, text: string) => lines.push({ section, text: `; ${text}` });
+    const set = (at: CpfLocation, value: string | number) => lines.push({ section: at.section, text: `${at.key}=${value}` });
+
+    note(irisEndpoints.superserver.cpf.section, "Superserver port: iris.ports.superserver");
+    set(irisEndpoints.superserver.cpf, ports.superserver);
+    if (iris.superserverBindAddress !== undefined) {
+        note(irisCpf.superserverBindAddress.section, "Superserver bound to one address: iris.superserverBindAddress");
+        set(irisCpf.superserverBindAddress, iris.superserverBindAddress);
+    }
+    note(irisCpf.webServer.section, features.privateWebServer
+        ? "Private web server on (iris.features.privateWebServer; never in production), port iris.ports.webServer"
+        : "Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer");
+    set(irisCpf.webServer, features.privateWebServer ? 1 : 0);
+    set(irisEndpoints.webServer.cpf, ports.webServer);
+    // With ECP in use the connection limits are a sizing decision the profile does not hold.
+    if (!features.ecp) {
+        note(irisCpf.ecpDataServers.section, "ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers");
+        set(irisCpf.ecpDataServers, 0);
+        set(irisCpf.ecpApplicationServers, 0);
+    }
+    // Rewriting a gateway definition resets its other fields to their defaults, so only a gateway the profile uses is written.
+    if (features.jdbcGateway) {
+        note(irisCpf.jdbcGateway.section, "JDBC gateway port: iris.ports.jdbcGateway (the other fields take their defaults)");
+        set(irisCpf.jdbcGateway, `${irisJdbcGatewayDefinition.type},${ports.jdbcGateway},${irisJdbcGatewayDefinition.resource}`);
+    }
+    if (licenseServers.length > 0) note(irisCpfSections.licenseServers, "License servers: network.licenseServers, port iris.ports.licenseServer");
+    for (const address of licenseServers) set({ section: irisCpfSections.licenseServers, key: licenseServerName(address) }, `${address},${ports.licenseServer}`);
+
+    const services = [
+        ...featureServices.map((feature) => ({ name: irisServices[feature], enabled: features[feature] })),
+        { name: irisServices.telnet, enabled: false },
+    ].sort((a, b) => a.name.localeCompare(b.name));
+    note(irisCpfSections.actions, "Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off");
+    for (const s of services) lines.push({ section: irisCpfSections.actions, text: `${irisModifyService}:Name=${s.name},Enabled=${s.enabled ? 1 : 0}` });
+
+    const header = [
+        `; InterSystems IRIS configuration merge file for host ${profile.name}, instance ${iris.instance}.`,
+        "; Rendered by mdb-hardening from the host's profile: change the profile, not this file.",
+        `; The same profile renders the same bytes; the host applies it with \`iris merge ${iris.instance} <file>\` when they change.`,
+    ];
+    const sectionOrder = [...new Set(lines.map((l) => l.section))];
+    const body = sectionOrder.flatMap((section) => ["", `[${section}]`, ...lines.filter((l) => l.section === section).map((l) => l.text)]);
+    return [...header, ...body].join("\n") + "\n";
+}
+
+/** A [LicenseServers] entry needs one address: each license server must be listed as a host CIDR. */
+function licenseServerAddresses(profile: HostProfile, issues: Issues): string[] {
+    return profile.network.licenseServers.flatMap((text, i) => {
+        const cidr = parseCidr(text);
+        if (typeof cidr !== "string" && cidr.prefix === (cidr.family === 4 ? 32 : 128)) return [text.slice(0, text.indexOf("/"))];
+        issues.fail(`network.licenseServers[${i}]`, text, "a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6)");
+        return [];
+    });
+}
+
+/** Named after the address, so a server keeps its entry's name when the list is reordered. */
+function licenseServerName(address: string): string {
+    return `MDB_${address.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}

@@ -1,0 +1,340 @@
+/**
+ * What an instance's `iris.cpf` says it listens on and talks to, and how that compares with the profile.
+ *
+ * `readInstanceEndpoints` derives the endpoints; `reconcile` makes the profile's ports follow them, so
+ * the security group and the host firewall open what the instance really uses; `auditCpf` lists every
+ * disagreement for the host summary. Ports follow the instance (they are facts about it); features do
+ * not (they are the profile's decision, which the merge file applies), so a feature the instance runs
+ * against the profile is reported, never adopted.
+ *
+ * Mirror peers are read from the [Startup] settings configuration merge uses (MirrorPrimary,
+ * ArbiterURL). [Mirrors] and [MapMirrors.<mirror>] exist (CPF reference), but no public CPF with them
+ * filled in was found and the reference's field lists for them differ between versions, so their
+ * entries are not parsed, only noted. A [MirrorSetMembers] section appears in no public CPF and not
+ * in the reference.
+ */
+import { isIP } from "node:net";
+import {
+    irisCpf,
+    irisCpfSections,
+    irisEndpoints,
+    products,
+    type CpfLocation,
+} from "../catalog";
+import { validateProfile, type HostProfile, type IrisSettings } from "../profile";
+import { checkPort, cidrContains, isLoopback, Issues } from "../validate";
+import { getValue, parseCpf, sections, type CpfDocument } from "./cpf";
+
+/** `NAME=address,port` entries of [LicenseServers] and [ECPServers]. */
+export interface NamedServer {
+    readonly name: string;
+    /** An IP address or a host name, as the CPF has it. */
+    readonly address: string;
+    readonly port: number;
+}
+
+export interface InstanceEndpoints {
+    /** DefaultPort (the IRIS default where the file has none) and DefaultPortBindAddress (unset when empty). */
+    readonly superserver: { readonly port: number; readonly bindAddress?: string };
+    /** WebServer (unset where the file has none) and WebServerPort. */
+    readonly webServer: { readonly enabled?: boolean; readonly port: number };
+    /** From [Gateways] `%JDBC Server` in versions that have it, else [SQL] JDBCGatewayPort; unset when neither exists. */
+    readonly jdbcGateway?: { readonly port: number; readonly location: CpfLocation };
+    /** Every [Gateways] entry (external language servers), the JDBC one included. */
+    readonly gateways: readonly { readonly name: string; readonly type: string; readonly port: number }[];
+    readonly licenseServers: readonly NamedServer[];
+    readonly ecp: {
+        /** [config] MaxServers: data servers this instance may connect to (unset where the file has none). */
+        readonly dataServers?: number;
+        /** [config] MaxServerConn: application servers this instance accepts. */
+        readonly applicationServers?: number;
+        /** [ECPServers]: the data servers this instance connects to. */
+        readonly servers: readonly NamedServer[];
+    };
+    readonly mirror: {
+        readonly setName?: string;
+        readonly member?: string;
+        readonly primary?: string;
+        readonly arbiter?: { readonly address: string; readonly port: number };
+        /** [Mirrors] / [MapMirrors.*] sections that hold entries; their contents are not read (see above). */
+        readonly definitions: readonly string[];
+    };
+    readonly telnet?: { readonly port: number };
+}
+
+/** A way the instance's configuration differs from the profile. */
+export interface Deviation {
+    /** The profile field concerned. */
+    readonly field: string;
+    readonly profile: unknown;
+    readonly instance: unknown;
+    readonly message: string;
+}
+
+/**
+ * Reads the endpoints an `iris.cpf` configures. Throws `CpfSyntaxError` (with the line) for a file that
+ * is not a CPF, `ProfileError` naming `[Section] key` and the value for a value that is not usable.
+ */
+export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): InstanceEndpoints {
+    const doc = parseCpf(cpfText, { source });
+    const issues = new Issues();
+    const text = (at: CpfLocation): string | undefined => nonEmpty(getValue(doc, at.section, at.key));
+    const port = (at: CpfLocation): number | undefined => {
+        const value = text(at);
+        return value === undefined ? undefined : readPort(issues, label(at), value);
+    };
+    const count = (at: CpfLocation): number | undefined => {
+        const value = text(at);
+        if (value === undefined) return undefined;
+        if (/^\d+$/.test(value)) return Number(value);
+        issues.fail(label(at), value, "must be a whole number");
+        return undefined;
+    };
+
+    const flag = (at: CpfLocation): boolean | undefined => {
+        const value = text(at);
+        if (value === undefined || value === "0" || value === "1") return value === undefined ? undefined : value === "1";
+        issues.fail(label(at), value, "must be 0 or 1");
+        return undefined;
+    };
+
+    // Read section by section so problems are listed roughly in file order.
+    const superserver = {
+        // IRIS uses its default for a parameter the file leaves out.
+        port: port(irisEndpoints.superserver.cpf) ?? irisEndpoints.superserver.port,
+        ...optional("bindAddress", text(irisCpf.superserverBindAddress)),
+    };
+    const webServer = {
+        ...optional("enabled", flag(irisCpf.webServer)),
+        port: port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port,
+    };
+    const jdbcSql = port(irisEndpoints.jdbcGateway.cpf);
+    const gateways = entries(doc, irisCpfSections.gateways).flatMap(({ key, value }) => {
+        const [type, portText = ""] = value.split(",");
+        const p = readPort(issues, `[${irisCpfSections.gateways}] ${key}`, portText);
+        return p === undefined ? [] : [{ name: key, type, port: p }];
+    });
+    const jdbcDefinition = gateways.find((g) => g.name === irisCpf.jdbcGateway.key);
+    const licenseServers = namedServers(doc, irisCpfSections.licenseServers, issues);
+    const ecp = {
+        ...optional("dataServers", count(irisCpf.ecpDataServers)),
+        ...optional("applicationServers", count(irisCpf.ecpApplicationServers)),
+        servers: namedServers(doc, irisCpfSections.ecpServers, issues),
+    };
+    const arbiterUrl = text(irisCpf.arbiterUrl);
+    const mirror = {
+        ...optional("setName", text(irisCpf.mirrorSetName)),
+        ...optional("member", text(irisCpf.mirrorMember)),
+        ...optional("primary", text(irisCpf.mirrorPrimary)),
+        ...optional("arbiter", arbiterUrl === undefined ? undefined : readAddressPort(issues, label(irisCpf.arbiterUrl), arbiterUrl)),
+        definitions: [...new Set(sections(doc)
+            .filter((s) => s.entries.length > 0 && (s.name === irisCpfSections.mirrors || s.name.startsWith(irisCpfSections.mapMirrorsPrefix)))
+            .map((s) => s.name))],
+    };
+    const telnetPort = port(irisEndpoints.telnet.cpf);
+
+    const endpoints: InstanceEndpoints = {
+        superserver,
+        webServer,
+        ...optional("jdbcGateway", jdbcDefinition
+            ? { port: jdbcDefinition.port, location: irisCpf.jdbcGateway }
+            : jdbcSql === undefined ? undefined : { port: jdbcSql, location: irisEndpoints.jdbcGateway.cpf }),
+        gateways,
+        licenseServers,
+        ecp,
+        mirror,
+        ...optional("telnet", telnetPort === undefined ? undefined : { port: telnetPort }),
+    };
+    issues.throwIfAny(source);
+    return endpoints;
+}
+
+/**
+ * The profile with `iris.ports` following the instance, validated again (an instance port may collide
+ * with another profile port), and the deviations of the instance from the profile as it was given.
+ */
+export function reconcile(profile: HostProfile, cpfText: string, source = "iris.cpf"): { profile: HostProfile; deviations: Deviation[] } {
+    const iris = irisInstanceOf(profile);
+    const e = readInstanceEndpoints(cpfText, source);
+    // The profile has one license server port; it follows the instance only where the instance's remote servers agree on one.
+    const licensePorts = new Set(remoteServers(e.licenseServers).map((s) => s.port));
+    const ports = {
+        ...iris.ports,
+        superserver: e.superserver.port,
+        webServer: e.webServer.port,
+        jdbcGateway: e.jdbcGateway?.port ?? iris.ports.jdbcGateway,
+        licenseServer: licensePorts.size === 1 ? [...licensePorts][0] : iris.ports.licenseServer,
+    };
+    return {
+        profile: validateProfile({ ...profile, iris: { ...iris, ports } }, `profile ${profile.name} with the ports of ${source}`),
+        deviations: compare(profile, iris, e),
+    };
+}
+
+/** How the instance configured by `cpfText` deviates from the profile; empty when it matches. */
+export function auditCpf(profile: HostProfile, cpfText: string, source = "iris.cpf"): Deviation[] {
+    return compare(profile, irisInstanceOf(profile), readInstanceEndpoints(cpfText, source));
+}
+
+/** The IRIS settings of a profile whose host runs an IRIS instance; `ProfileError` for any other profile. */
+export function irisInstanceOf(profile: HostProfile): IrisSettings {
+    const issues = new Issues();
+    if (!profile.iris) issues.fail("product", profile.product, `an IRIS instance configuration applies to ${products.iris.displayName} profiles only`);
+    else if (!profile.roles.includes("database")) issues.fail("roles", profile.roles, "an IRIS instance runs on hosts with the database role");
+    issues.throwIfAny(`profile ${profile.name}`);
+    return profile.iris!;
+}
+
+function compare(profile: HostProfile, iris: IrisSettings, e: InstanceEndpoints): Deviation[] {
+    const { ports, features } = iris;
+    const n = profile.network;
+    const out: Deviation[] = [];
+    const deviate = (field: string, p: unknown, instance: unknown, message: string) => out.push({ field, profile: p, instance, message });
+    /** `opened`: the profile opens this port to peers, so a different instance port is unreachable or exposed wrongly. */
+    const portDiffers = (field: string, profilePort: number, instancePort: number, what: string, where: string, opened: boolean) => {
+        if (profilePort === instancePort) return;
+        const effect = opened ? ": the firewall opens the profile's port, not the instance's" : "";
+        deviate(field, profilePort, instancePort, `${what} is on port ${instancePort} (${where}), the profile has ${profilePort}${effect}`);
+    };
+    /** A peer the instance talks to must be in the profile list the firewall rules are made from. */
+    const peerListed = (field: keyof typeof n, address: string, instance: string, what: string) => {
+        const list = n[field] as readonly string[];
+        if (isIP(address) === 0) deviate(`network.${field}`, list, instance, `${what} is named by host (${address}); the firewall needs its address in network.${field}`);
+        else if (!list.some((cidr) => cidrContains(cidr, address))) deviate(`network.${field}`, list, instance, `${what} ${address} is not in network.${field}: the firewall blocks it`);
+    };
+
+    portDiffers("iris.ports.superserver", ports.superserver, e.superserver.port, "the superserver", label(irisEndpoints.superserver.cpf), true);
+    if (iris.superserverBindAddress !== undefined && e.superserver.bindAddress !== iris.superserverBindAddress) {
+        deviate("iris.superserverBindAddress", iris.superserverBindAddress, e.superserver.bindAddress ?? "", `the superserver binds to ${e.superserver.bindAddress ?? "every address"} (${label(irisCpf.superserverBindAddress)}), the profile binds it to ${iris.superserverBindAddress}`);
+    }
+
+    if (e.webServer.enabled !== undefined && e.webServer.enabled !== features.privateWebServer) {
+        deviate("iris.features.privateWebServer", features.privateWebServer, e.webServer.enabled, e.webServer.enabled
+            ? `the private web server runs (${label(irisCpf.webServer)}=1) but the profile has it off: the firewall keeps its port closed and the merge file turns it off`
+            : `the private web server is off (${label(irisCpf.webServer)}=0) but the profile uses it`);
+    }
+    portDiffers("iris.ports.webServer", ports.webServer, e.webServer.port, "the private web server", label(irisEndpoints.webServer.cpf), features.privateWebServer);
+
+    // Only a gateway the profile uses has its port written by the merge file and opened, so only its port is compared.
+    if (features.jdbcGateway) {
+        if (e.jdbcGateway) portDiffers("iris.ports.jdbcGateway", ports.jdbcGateway, e.jdbcGateway.port, "the JDBC gateway", label(e.jdbcGateway.location), true);
+        else deviate("iris.features.jdbcGateway", true, undefined, `the instance defines no JDBC gateway (${label(irisCpf.jdbcGateway)})`);
+    }
+
+    for (const s of remoteServers(e.licenseServers)) {
+        const entry = entryText(irisCpfSections.licenseServers, s);
+        peerListed("licenseServers", s.address, entry, "license server");
+        portDiffers("iris.ports.licenseServer", ports.licenseServer, s.port, `license server ${s.name}`, `[${irisCpfSections.licenseServers}] ${s.name}`, true);
+    }
+    for (const cidr of n.licenseServers) {
+        const [address, prefix] = cidr.split("/");
+        const oneHost = Number(prefix) === (isIP(address) === 4 ? 32 : 128);
+        if (oneHost && !e.licenseServers.some((s) => isIP(s.address) !== 0 && cidrContains(cidr, s.address))) {
+            deviate("network.licenseServers", cidr, undefined, `the instance has no [${irisCpfSections.licenseServers}] entry for ${address}; the merge file adds it`);
+        }
+    }
+
+    if (!features.ecp) {
+        if ((e.ecp.dataServers ?? 0) > 0) {
+            deviate("iris.features.ecp", false, `${label(irisCpf.ecpDataServers)}=${e.ecp.dataServers}`, "the instance may connect to ECP data servers but the profile does not use ECP; the merge file sets it to 0");
+        }
+        if ((e.ecp.applicationServers ?? 0) > 0) {
+            deviate("iris.features.ecp", false, `${label(irisCpf.ecpApplicationServers)}=${e.ecp.applicationServers}`, "the instance accepts ECP application servers but the profile does not use ECP; the merge file sets it to 0");
+        }
+        for (const s of e.ecp.servers) {
+            deviate("iris.features.ecp", false, entryText(irisCpfSections.ecpServers, s), `the instance defines ECP data server ${s.name} but the profile does not use ECP: the firewall blocks it`);
+        }
+    } else {
+        if (n.ecpClients.length > 0 && e.ecp.applicationServers === 0) {
+            deviate("network.ecpClients", n.ecpClients, `${label(irisCpf.ecpApplicationServers)}=0`, "the profile lists ECP application servers but the instance accepts none");
+        }
+        if (n.ecpDataServers.length > 0 && e.ecp.dataServers === 0) {
+            deviate("network.ecpDataServers", n.ecpDataServers, `${label(irisCpf.ecpDataServers)}=0`, "the profile lists ECP data servers but the instance connects to none");
+        }
+        for (const s of e.ecp.servers) {
+            const entry = entryText(irisCpfSections.ecpServers, s);
+            peerListed("ecpDataServers", s.address, entry, `ECP data server ${s.name}`);
+            if (s.port !== ports.superserver) {
+                deviate("network.ecpDataServers", n.ecpDataServers, entry, `ECP data server ${s.name} is on port ${s.port}; the firewall allows ECP to data servers on iris.ports.superserver ${ports.superserver} only`);
+            }
+        }
+    }
+
+    const m = e.mirror;
+    if (!features.mirror) {
+        const configured = [
+            ...([[irisCpf.mirrorSetName, m.setName], [irisCpf.mirrorMember, m.member], [irisCpf.mirrorPrimary, m.primary]] as const)
+                .flatMap(([at, value]) => (value === undefined ? [] : [`${label(at)}=${value}`])),
+            ...(m.arbiter ? [`${label(irisCpf.arbiterUrl)}=${m.arbiter.address}:${m.arbiter.port}`] : []),
+            ...m.definitions.map((name) => `[${name}]`),
+        ];
+        if (configured.length > 0) deviate("iris.features.mirror", false, configured, "the instance is configured for mirroring but the profile does not use it: the firewall blocks mirror traffic");
+    } else {
+        if (m.primary !== undefined) peerListed("mirrorMembers", m.primary, `${label(irisCpf.mirrorPrimary)}=${m.primary}`, "mirror primary");
+        if (m.arbiter) {
+            const entry = `${label(irisCpf.arbiterUrl)}=${m.arbiter.address}:${m.arbiter.port}`;
+            peerListed("arbiter", m.arbiter.address, entry, "the arbiter");
+            portDiffers("iris.ports.iscAgent", ports.iscAgent, m.arbiter.port, "the arbiter's ISCAgent", label(irisCpf.arbiterUrl), true);
+        }
+    }
+    return out;
+}
+
+/** Servers reached over the network: loopback entries (the LOCAL license server) never cross a firewall. */
+function remoteServers(servers: readonly NamedServer[]): NamedServer[] {
+    return servers.filter((s) => isIP(s.address) === 0 || !isLoopback(s.address));
+}
+
+/** Parameters of every occurrence of a section, the last occurrence of a key winning as in getValue. */
+function entries(doc: CpfDocument, section: string): { key: string; value: string }[] {
+    const byKey = new Map<string, string>();
+    for (const s of sections(doc)) {
+        if (s.name !== section) continue;
+        for (const entry of s.entries) if (entry.kind === "parameter") byKey.set(entry.key, entry.value);
+    }
+    return [...byKey].map(([key, value]) => ({ key, value }));
+}
+
+function namedServers(doc: CpfDocument, section: string, issues: Issues): NamedServer[] {
+    return entries(doc, section).flatMap(({ key, value }) => {
+        const [address = "", portText = ""] = value.split(",");
+        const field = `[${section}] ${key}`;
+        if (address === "") issues.fail(field, value, "must start with the server's address");
+        const port = readPort(issues, field, portText);
+        return address !== "" && port !== undefined ? [{ name: key, address, port }] : [];
+    });
+}
+
+function readPort(issues: Issues, field: string, text: string): number | undefined {
+    const value = /^\d+$/.test(text) ? Number(text) : text;
+    return checkPort(issues, field, value) ? value : undefined;
+}
+
+/** `address:port`, the address possibly in brackets (IPv6). */
+function readAddressPort(issues: Issues, field: string, text: string): { address: string; port: number } | undefined {
+    const colon = text.lastIndexOf(":");
+    const address = text.slice(0, Math.max(colon, 0)).replace(/^\[(.*)\]$/, "$1");
+    if (colon <= 0 || address === "") {
+        issues.fail(field, text, "must be address:port");
+        return undefined;
+    }
+    const port = readPort(issues, field, text.slice(colon + 1));
+    return port === undefined ? undefined : { address, port };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+    return value === "" ? undefined : value;
+}
+
+/** `{ [key]: value }`, or `{}` for undefined: a setting the file lacks leaves no `key: undefined` behind. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+    return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function label(at: CpfLocation): string {
+    return `[${at.section}] ${at.key}`;
+}
+
+function entryText(section: string, s: NamedServer): string {
+    return `[${section}] ${s.name}=${s.address},${s.port}`;
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+import { formatCpf, getValue, parseCpf, sections } from "../components/iris/cpf";
+import { renderMergeFile } from "../components/iris/merge";
+import { validateProfile } from "../components/profile";
+import { problemsOf } from "./helpers/errors";
+import { admin, apps, gtmInput, iris, irisInput, licenseServer } from "./helpers/profiles";
+
+const network = (extra: Record<string, unknown>) => ({ adminCidrs: [admin], appClients: [apps], licenseServers: [licenseServer], ...extra });
+
+const header = [
+    "; InterSystems IRIS configuration merge file for host iris-1, instance IRIS.",
+    "; Rendered by mdb-hardening from the host's profile: change the profile, not this file.",
+    "; The same profile renders the same bytes; the host applies it with `iris merge IRIS <file>` when they change.",
+    "",
+].join("\n");
+
+// The blocks a merge file is made of, written out once; each expectation below is their exact concatenation.
+const startup = `[Startup]
+; Superserver port: iris.ports.superserver
+DefaultPort=1972
+; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+WebServer=0
+WebServerPort=52773
+`;
+const ecpOff = `[config]
+; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
+MaxServers=0
+MaxServerConn=0
+`;
+const licenseServers = `[LicenseServers]
+; License servers: network.licenseServers, port iris.ports.licenseServer
+MDB_10_2_0_10=10.2.0.10,4002
+`;
+const actions = (ecp: 0 | 1, mirror: 0 | 1, monitor: 0 | 1) => `[Actions]
+; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
+ModifyService:Name=%Service_ECP,Enabled=${ecp}
+ModifyService:Name=%Service_Mirror,Enabled=${mirror}
+ModifyService:Name=%Service_Monitor,Enabled=${monitor}
+ModifyService:Name=%Service_Telnet,Enabled=0
+`;
+const file = (...blocks: string[]) => [header, ...blocks].join("\n");
+const defaultProduction = file(startup, ecpOff, licenseServers, actions(0, 0, 0));
+
+describe("renderMergeFile", () => {
+    it("renders a default production IRIS host: web server, ECP and unused services off", () => {
+        expect(renderMergeFile(iris())).toBe(`; InterSystems IRIS configuration merge file for host iris-1, instance IRIS.
+; Rendered by mdb-hardening from the host's profile: change the profile, not this file.
+; The same profile renders the same bytes; the host applies it with \`iris merge IRIS <file>\` when they change.
+
+[Startup]
+; Superserver port: iris.ports.superserver
+DefaultPort=1972
+; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+WebServer=0
+WebServerPort=52773
+
+[config]
+; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
+MaxServers=0
+MaxServerConn=0
+
+[LicenseServers]
+; License servers: network.licenseServers, port iris.ports.licenseServer
+MDB_10_2_0_10=10.2.0.10,4002
+
+[Actions]
+; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
+ModifyService:Name=%Service_ECP,Enabled=0
+ModifyService:Name=%Service_Mirror,Enabled=0
+ModifyService:Name=%Service_Monitor,Enabled=0
+ModifyService:Name=%Service_Telnet,Enabled=0
+`);
+        expect(renderMergeFile(iris())).toBe(defaultProduction);
+    });
+
+    it("leaves the ECP limits alone and enables the ECP service when ECP is used", () => {
+        const p = iris({ iris: { features: { ecp: true } }, network: network({ ecpClients: ["10.4.0.0/24"] }) });
+        expect(renderMergeFile(p)).toBe(file(startup, licenseServers, actions(1, 0, 0)));
+    });
+
+    it("enables the monitor (SNMP) service when the monitor is used", () => {
+        const p = iris({ iris: { features: { monitor: true } }, network: network({ snmpManagers: ["10.6.0.0/24"] }) });
+        expect(renderMergeFile(p)).toBe(file(startup, ecpOff, licenseServers, actions(0, 0, 1)));
+    });
+
+    it("turns the private web server on for a development host that uses it", () => {
+        const p = iris({ environment: "development", iris: { features: { privateWebServer: true } }, network: { adminCidrs: [admin] } });
+        expect(renderMergeFile(p)).toBe(file(`[Startup]
+; Superserver port: iris.ports.superserver
+DefaultPort=1972
+; Private web server on (iris.features.privateWebServer; never in production), port iris.ports.webServer
+WebServer=1
+WebServerPort=52773
+`, ecpOff, actions(0, 0, 0)));
+    });
+
+    it("writes moved ports, and the JDBC gateway's only when the gateway is used", () => {
+        const p = iris({
+            iris: {
+                instance: "HSPROD",
+                features: { jdbcGateway: true, mirror: true },
+                ports: { superserver: 51773, webServer: 57772, jdbcGateway: 53772, licenseServer: 4012 },
+            },
+            network: network({ jdbcClients: ["10.5.0.0/24"], mirrorMembers: ["10.3.0.11/32"], arbiter: ["10.3.0.5/32"] }),
+        });
+        expect(renderMergeFile(p)).toBe(`; InterSystems IRIS configuration merge file for host iris-1, instance HSPROD.
+; Rendered by mdb-hardening from the host's profile: change the profile, not this file.
+; The same profile renders the same bytes; the host applies it with \`iris merge HSPROD <file>\` when they change.
+
+[Startup]
+; Superserver port: iris.ports.superserver
+DefaultPort=51773
+; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+WebServer=0
+WebServerPort=57772
+
+[config]
+; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
+MaxServers=0
+MaxServerConn=0
+
+[Gateways]
+; JDBC gateway port: iris.ports.jdbcGateway (the other fields take their defaults)
+%JDBC Server=JDBC,53772,%Gateway_SQL
+
+[LicenseServers]
+; License servers: network.licenseServers, port iris.ports.licenseServer
+MDB_10_2_0_10=10.2.0.10,4012
+
+[Actions]
+; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
+ModifyService:Name=%Service_ECP,Enabled=0
+ModifyService:Name=%Service_Mirror,Enabled=1
+ModifyService:Name=%Service_Monitor,Enabled=0
+ModifyService:Name=%Service_Telnet,Enabled=0
+`);
+        expect(renderMergeFile(iris({ iris: { ports: { jdbcGateway: 53772 } } }))).toBe(defaultProduction);
+    });
+
+    it("binds the superserver to the profile's address", () => {
+        const p = iris({ iris: { superserverBindAddress: "10.0.5.20" } });
+        expect(renderMergeFile(p)).toBe(file(`[Startup]
+; Superserver port: iris.ports.superserver
+DefaultPort=1972
+; Superserver bound to one address: iris.superserverBindAddress
+DefaultPortBindAddress=10.0.5.20
+; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+WebServer=0
+WebServerPort=52773
+`, ecpOff, licenseServers, actions(0, 0, 0)));
+    });
+
+    it("names each license server after its address, IPv6 included, and writes none without any", () => {
+        const p = iris({ network: network({ licenseServers: ["10.2.0.11/32", "fd00:2::a/128", "10.2.0.10/32"] }) });
+        expect(renderMergeFile(p)).toBe(file(startup, ecpOff, `[LicenseServers]
+; License servers: network.licenseServers, port iris.ports.licenseServer
+MDB_10_2_0_11=10.2.0.11,4002
+MDB_FD00_2__A=fd00:2::a,4002
+MDB_10_2_0_10=10.2.0.10,4002
+`, actions(0, 0, 0)));
+        expect(renderMergeFile(iris({ network: network({ licenseServers: [] }) }))).toBe(file(startup, ecpOff, actions(0, 0, 0)));
+    });
+
+    it("is deterministic: a re-validated or reordered-input profile renders the same bytes", () => {
+        const p = iris({ iris: { features: { monitor: true, ecp: true } }, network: network({ snmpManagers: ["10.6.0.0/24"], ecpClients: ["10.4.0.0/24"] }) });
+        expect(renderMergeFile(validateProfile(p))).toBe(renderMergeFile(p));
+        const q = iris({ network: network({ snmpManagers: ["10.6.0.0/24"], ecpClients: ["10.4.0.0/24"] }), iris: { features: { ecp: true, monitor: true } } });
+        expect(renderMergeFile(q)).toBe(renderMergeFile(p));
+    });
+});
+
+describe("the rendered merge file as a CPF", () => {
+    const rendered = [
+        iris(),
+        iris({ environment: "development", iris: { features: { privateWebServer: true, jdbcGateway: true }, superserverBindAddress: "fd00::20" }, network: network({ jdbcClients: ["10.5.0.0/24"] }) }),
+    ].map(renderMergeFile);
+
+    it.each(rendered.map((text, i) => [i, text]))("case %i parses and formats back byte for byte", (_, text) => {
+        const doc = parseCpf(text, { source: "merge.cpf" });
+        expect(formatCpf(doc)).toBe(text);
+    });
+
+    it("reads back the settings and actions it was rendered with", () => {
+        const doc = parseCpf(rendered[1]);
+        expect(sections(doc).map((s) => s.name)).toEqual(["Startup", "config", "Gateways", "LicenseServers", "Actions"]);
+        expect(getValue(doc, "Startup", "DefaultPortBindAddress")).toBe("fd00::20");
+        expect(getValue(doc, "Startup", "WebServer")).toBe("1");
+        expect(getValue(doc, "config", "MaxServerConn")).toBe("0");
+        expect(getValue(doc, "Gateways", "%JDBC Server")).toBe("JDBC,62972,%Gateway_SQL");
+        expect(getValue(doc, "LicenseServers", "MDB_10_2_0_10")).toBe("10.2.0.10,4002");
+        const actions = sections(doc).find((s) => s.name === "Actions")!.entries;
+        expect(actions.map((a) => (a.kind === "action" ? [a.operation, ...a.properties.map((p) => `${p.name}=${p.value}`)] : a.key))).toEqual([
+            ["ModifyService", "Name=%Service_ECP", "Enabled=0"],
+            ["ModifyService", "Name=%Service_Mirror", "Enabled=0"],
+            ["ModifyService", "Name=%Service_Monitor", "Enabled=0"],
+            ["ModifyService", "Name=%Service_Telnet", "Enabled=0"],
+        ]);
+    });
+});
+
+describe("profiles that cannot give a merge file", () => {
+    it("names every license server that is not one address", () => {
+        expect(problemsOf(() => renderMergeFile(iris({ network: network({ licenseServers: ["10.2.0.0/24", "10.2.1.10/32", "fd00:2::/64"] }) })))).toEqual([
+            'network.licenseServers[0]: a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6) (got "10.2.0.0/24")',
+            'network.licenseServers[2]: a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6) (got "fd00:2::/64")',
+        ]);
+    });
+
+    it("refuses profiles whose host runs no IRIS instance", () => {
+        expect(problemsOf(() => renderMergeFile(validateProfile(gtmInput())))).toEqual([
+            'product: an IRIS instance configuration applies to InterSystems IRIS profiles only (got "gtm")',
+        ]);
+        const arbiter = validateProfile(irisInput({ roles: ["arbiter"], network: { adminCidrs: [admin], mirrorMembers: ["10.3.0.11/32"] } }));
+        expect(problemsOf(() => renderMergeFile(arbiter))).toEqual([
+            'roles: an IRIS instance runs on hosts with the database role (got ["arbiter"])',
+        ]);
+    });
+
+    it("names the profile in the error", () => {
+        expect(() => renderMergeFile(iris({ network: network({ licenseServers: ["10.2.0.0/24"] }) }))).toThrow(/^profile iris-1 is invalid:\n/);
+    });
+});
