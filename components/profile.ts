@@ -255,6 +255,18 @@ function readSources(issues: Issues, field: string, value: unknown, what: string
     });
 }
 
+/** License servers are single hosts: each becomes a `[LicenseServers]` entry of the instance. */
+function readLicenseServers(issues: Issues, value: unknown): string[] {
+    return readStrings(issues, "network.licenseServers", value, (iss, f, v) => {
+        const cidr = checkCidr(iss, f, v);
+        if (cidr && cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
+            iss.fail(f, v, "a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6)");
+            return false;
+        }
+        return cidr !== undefined;
+    });
+}
+
 function readDestinations(issues: Issues, field: string, value: unknown): string[] {
     return readStrings(issues, field, value, (iss, f, v) => checkCidr(iss, f, v) !== undefined);
 }
@@ -400,7 +412,7 @@ function readNetwork(issues: Issues, value: unknown): NetworkSettings {
         appClients: readSources(issues, "network.appClients", raw.appClients, "the superserver"),
         ecpClients: readSources(issues, "network.ecpClients", raw.ecpClients, "ECP"),
         ecpDataServers: readDestinations(issues, "network.ecpDataServers", raw.ecpDataServers),
-        licenseServers: readSources(issues, "network.licenseServers", raw.licenseServers, "the license query callback"),
+        licenseServers: readLicenseServers(issues, raw.licenseServers),
         licenseClients: readSources(issues, "network.licenseClients", raw.licenseClients, "the license server"),
         mirrorMembers: readSources(issues, "network.mirrorMembers", raw.mirrorMembers, "mirroring"),
         arbiter: readDestinations(issues, "network.arbiter", arbiter),

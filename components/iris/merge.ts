@@ -17,7 +17,6 @@ import {
     type CpfLocation,
 } from "../catalog";
 import type { HostProfile, IrisFeature } from "../profile";
-import { Issues, parseCidr } from "../validate";
 import { irisInstanceOf } from "./ports";
 
 /** Features whose service the merge switches on or off with them. */
@@ -26,9 +25,7 @@ const featureServices = ["ecp", "mirror", "monitor"] as const satisfies readonly
 /** Renders the merge file; throws `ProfileError` naming the field when the profile cannot give one. */
 export function renderMergeFile(profile: HostProfile): string {
     const iris = irisInstanceOf(profile);
-    const issues = new Issues();
-    const licenseServers = licenseServerAddresses(profile, issues);
-    issues.throwIfAny(`profile ${profile.name}`);
+    const licenseServers = licenseServerAddresses(profile);
     const { ports, features } = iris;
 
     // Lines are collected with their section and written grouped by section, in order of first use.
@@ -79,13 +76,9 @@ export function renderMergeFile(profile: HostProfile): string {
 }
 
 /** A [LicenseServers] entry needs one address: each license server must be listed as a host CIDR. */
-function licenseServerAddresses(profile: HostProfile, issues: Issues): string[] {
-    return profile.network.licenseServers.flatMap((text, i) => {
-        const cidr = parseCidr(text);
-        if (typeof cidr !== "string" && cidr.prefix === (cidr.family === 4 ? 32 : 128)) return [text.slice(0, text.indexOf("/"))];
-        issues.fail(`network.licenseServers[${i}]`, text, "a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6)");
-        return [];
-    });
+/** Validation makes each license server a single host (/32 or /128); the entry wants the bare address. */
+function licenseServerAddresses(profile: HostProfile): string[] {
+    return profile.network.licenseServers.map((cidr) => cidr.slice(0, cidr.indexOf("/")));
 }
 
 /** Named after the address, so a server keeps its entry's name when the list is reordered. */
