@@ -146,6 +146,8 @@ export interface HardeningSwitches {
     readonly services: boolean;
     /** Restrict the GT.M/YottaDB distribution to its group. */
     readonly distribution: boolean;
+    /** Apply the IRIS configuration merge file with `iris merge` (IRIS database hosts). */
+    readonly irisConfig: boolean;
 }
 
 export interface HostProfile {
@@ -311,12 +313,17 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
 
     const network = readNetwork(issues, top.network);
     const services = readServices(issues, top.services);
-    const hardeningRaw = readObject(issues, "hardening", top.hardening, ["firewall", "services", "distribution"]) ?? {};
+    const hardeningRaw = readObject(issues, "hardening", top.hardening, ["firewall", "services", "distribution", "irisConfig"]) ?? {};
+    const runsIrisInstance = product === "iris" && hostRoles.includes("database");
     const hardening: HardeningSwitches = {
         firewall: readBoolean(issues, "hardening.firewall", hardeningRaw.firewall, true),
         services: readBoolean(issues, "hardening.services", hardeningRaw.services, true),
         distribution: readBoolean(issues, "hardening.distribution", hardeningRaw.distribution, product !== "iris"),
+        irisConfig: readBoolean(issues, "hardening.irisConfig", hardeningRaw.irisConfig, runsIrisInstance),
     };
+    if (hardening.irisConfig && !runsIrisInstance) {
+        issues.fail("hardening.irisConfig", true, "applies to IRIS hosts with the database role (they run the instance)");
+    }
     if (product === "iris" && hardening.distribution) {
         issues.fail("hardening.distribution", true, "distribution restriction applies to GT.M and YottaDB only");
     }

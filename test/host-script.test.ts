@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,6 +8,7 @@ import { irisEndpoints } from "../components/catalog";
 import { renderNftables, renderNftProbe } from "../components/host/nftables";
 import { renderHostScript, shq } from "../components/host/script";
 import { parseSummary } from "../components/host/summary";
+import { auditCpf } from "../components/iris/ports";
 import { validateProfile } from "../components/profile";
 import { admin, apps, gtmInput, iris, licenseServer } from "./helpers/profiles";
 
@@ -94,7 +96,9 @@ describe("rendering", () => {
         expect(shellValue(script, "PARTS")).toEqual(["distribution"]);
         expect(shellValue(script, "REQUIRED_TOOLS")).not.toContain("nft");
         expect(shellValue(script, "REQUIRED_TOOLS")).not.toContain("systemctl");
-        expect(shellValue(renderHostScript(iris()), "PARTS")).toEqual(["services firewall"]);
+        expect(shellValue(renderHostScript(iris()), "PARTS")).toEqual(["services firewall iris"]);
+        expect(shellValue(renderHostScript(iris({ hardening: { irisConfig: false } })), "PARTS")).toEqual(["services firewall"]);
+        expect(shellValue(renderHostScript(iris()), "REQUIRED_TOOLS")).toEqual(expect.arrayContaining(["gzip", "base64"]));
     });
 
     it("uses the RHEL family's unit names and nftables file", () => {
@@ -172,7 +176,17 @@ describe("summary", () => {
             problems: [{ kind: "finding", part: "audit", item: "listen:tcp/111", detail: "listening on 0.0.0.0 but not declared in the profile" }],
             absent: ["cups.service"],
             verified: 1,
+            cpfDeviations: [],
         });
+    });
+
+    it("audits an IRIS host's iris.cpf against the profile", () => {
+        const cpf = readFileSync(path.join(__dirname, "fixtures/cpf/iris-2020.4-shard-linux.cpf"));
+        const out = [line("data", "iris", "iris.cpf", gzipSync(cpf).toString("base64")), line("summary", "iris-1", "changes", "0"), line("summary", "iris-1", "findings", "0")].join("\n");
+        const profile = iris();
+        expect(parseSummary(out, profile).cpfDeviations).toEqual(auditCpf(profile, cpf.toString("utf8"), "iris.cpf"));
+        expect(parseSummary(out, profile).cpfDeviations.length).toBeGreaterThan(0);
+        expect(parseSummary(out).cpfDeviations).toEqual([]);
     });
 
     it("fails on a refused or unfinished run", () => {

@@ -37,7 +37,7 @@ describe("defaults", () => {
                 iscAgent: irisEndpoints.iscAgent.port,
             },
         });
-        expect(p.hardening).toEqual({ firewall: true, services: true, distribution: false });
+        expect(p.hardening).toEqual({ firewall: true, services: true, distribution: false, irisConfig: true });
         expect(p.network.sshPort).toBe(22);
         expect(p.network.egress).toEqual([]);
     });
@@ -181,6 +181,13 @@ describe("bad input names the field and the value", () => {
         expect(problems(gtmInput({ product: "yottadb", distribution: { path: "/opt/ydb", group: "root" } }))).toEqual([
             'distribution.group: YottaDB refuses root as the restriction group: everyone with that group would keep access (got "root")',
         ]);
+    });
+
+    it("applies the IRIS configuration only where an instance runs", () => {
+        expect(problems(gtmInput({ hardening: { irisConfig: true } }))).toEqual([
+            "hardening.irisConfig: applies to IRIS hosts with the database role (they run the instance) (got true)",
+        ]);
+        expect(validateProfile(irisInput({ roles: ["license-server"], network: { adminCidrs: [admin], licenseClients: [apps] } })).hardening.irisConfig).toBe(false);
     });
 
     it("never disables an essential service", () => {

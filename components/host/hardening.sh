@@ -4,7 +4,7 @@
 # Every step checks before it changes, so a second run changes nothing and a run killed at any
 # point reaches the same end state when run again. Output lines for machines:
 #   MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail
-# kind: changed | ok | absent | finding | info | error | summary.
+# kind: changed | ok | absent | finding | info | data | error | summary.
 
 say() {
 	local detail=${4:-}
@@ -264,6 +264,35 @@ apply_firewall() {
 	fi
 }
 
+# ---- IRIS configuration: the merge file, applied the supported way -----------------------------
+
+apply_iris() {
+	local applied="$IRIS_DIR/mdb-hardening.merge.cpf" staged="$IRIS_DIR/.mdb-hardening.merge.cpf.new" state rc=0
+	if ! command -v iris >/dev/null 2>&1; then
+		finding iris "$IRIS_INSTANCE" "iris command not found; configuration merge not applied"
+		return
+	fi
+	if [ -f "$applied" ] && [ "$(cat -- "$applied")" = "$MERGE_CONTENT" ]; then
+		ok iris merge "$applied unchanged"
+		return
+	fi
+	state=$(iris qlist "$IRIS_INSTANCE" 2>/dev/null | cut -d '^' -f4 | cut -d ',' -f1) || state=
+	if [ "$state" != running ]; then
+		finding iris "$IRIS_INSTANCE" "instance not running (${state:-not found}); merge not applied"
+		return
+	fi
+	(umask 022 && printf '%s\n' "$MERGE_CONTENT" >"$staged")
+	iris merge "$IRIS_INSTANCE" "$staged" >&2 || rc=$?
+	if [ "$rc" = 0 ]; then
+		# Kept only after a successful merge, so a failed one is retried on the next run.
+		mv -f -- "$staged" "$applied"
+		changed iris merge "applied; restart $IRIS_INSTANCE for DefaultPort, DefaultPortBindAddress, WebServer, MaxServers and MaxServerConn"
+	else
+		rm -f -- "$staged"
+		finding iris merge "iris merge $IRIS_INSTANCE failed (exit $rc); see $IRIS_DIR/mgr/messages.log"
+	fi
+}
+
 # ---- audit: what the host looks like now --------------------------------------------------------
 
 audit() {
@@ -319,6 +348,11 @@ audit() {
 		done
 	fi
 
+	if has_part iris && [ -f "$IRIS_DIR/iris.cpf" ]; then
+		# Compared with the profile by the caller (auditCpf); sent compressed on one line.
+		say data iris iris.cpf "$(gzip -c -- "$IRIS_DIR/iris.cpf" | base64 -w0)"
+	fi
+
 	if has_part services; then
 		for unit in "${DISABLE_UNITS[@]}"; do
 			unit_exists "$unit" || continue
@@ -335,6 +369,7 @@ preflight
 if has_part distribution; then apply_distribution; fi
 if has_part services; then apply_services; fi
 if has_part firewall; then apply_firewall; fi
+if has_part iris; then apply_iris; fi
 audit
 say summary "$PROFILE_NAME" changes "$CHANGES"
 say summary "$PROFILE_NAME" findings "$FINDINGS"

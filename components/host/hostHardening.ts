@@ -71,7 +71,7 @@ export class HostHardening extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.summary = this.command.stdout.apply(parseSummary);
+        this.summary = this.command.stdout.apply((stdout) => parseSummary(stdout, args.profile));
         this.registerOutputs({ scriptDigest: this.scriptDigest, summary: this.summary });
     }
 }

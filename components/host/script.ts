@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { essentialUnitNames, expectedDaemons, optionalDaemons, products, type MProduct, type OsFamily } from "../catalog";
 import { keptUnits, unitsToDisable } from "../plan";
 import type { HostProfile } from "../profile";
+import { renderMergeFile } from "../iris/merge";
 import { deriveRules } from "../rules";
 import { nftProbeTable, nftTable, renderNftables, renderNftProbe } from "./nftables";
 
@@ -38,6 +39,7 @@ export function enabledParts(p: HostProfile): string[] {
         ...(p.hardening.distribution && p.distribution ? ["distribution"] : []),
         ...(p.hardening.services ? ["services"] : []),
         ...(p.hardening.firewall ? ["firewall"] : []),
+        ...(p.hardening.irisConfig ? ["iris"] : []),
     ];
 }
 
@@ -95,11 +97,17 @@ function serviceValues(p: HostProfile, family: OsFamily): Record<string, ShellVa
     };
 }
 
+function irisValues(p: HostProfile): Record<string, ShellValue> {
+    if (!p.hardening.irisConfig || !p.iris) return { IRIS_INSTANCE: "", IRIS_DIR: "", MERGE_CONTENT: "" };
+    return { IRIS_INSTANCE: p.iris.instance, IRIS_DIR: p.iris.installDir, MERGE_CONTENT: renderMergeFile(p).replace(/\n$/, "") };
+}
+
 function requiredTools(parts: string[]): string[] {
     const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
     if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("firewall")) tools.push("nft");
+    if (parts.includes("iris")) tools.push("gzip", "base64");
     return tools;
 }
 
@@ -119,6 +127,7 @@ export function renderHostScript(p: HostProfile, options: RenderOptions = {}): s
         STATE_DIR: stateDir,
         ...distributionValues(p),
         ...serviceValues(p, family),
+        ...irisValues(p),
         NFT_TABLE: nftTable,
         NFT_PROBE_TABLE: nftProbeTable,
         NFT_RULESET: renderNftables(p),
@@ -129,6 +138,7 @@ export function renderHostScript(p: HostProfile, options: RenderOptions = {}): s
     };
     return [
         "#!/bin/bash",
+        "# shellcheck disable=SC2016 # the profile's values are data, single-quoted on purpose",
         `# mdb-hardening host script for ${p.name} (${products[p.product].displayName}, ${p.environment}, ${family}).`,
         "# Generated from the profile by mdb-hardening; review it with `mdb-hardening render <profile>`.",
         "set -euo pipefail",

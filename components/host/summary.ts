@@ -1,6 +1,9 @@
 /** Parses the machine-readable lines the host script prints (`MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail`). */
+import { gunzipSync } from "node:zlib";
+import { auditCpf, type Deviation } from "../iris/ports";
+import type { HostProfile } from "../profile";
 
-export const reportKinds = ["changed", "ok", "absent", "finding", "info", "error", "summary"] as const;
+export const reportKinds = ["changed", "ok", "absent", "finding", "info", "data", "error", "summary"] as const;
 export type ReportKind = (typeof reportKinds)[number];
 
 export interface HostReport {
@@ -22,6 +25,8 @@ export interface HostSummary {
     readonly absent: readonly string[];
     /** Number of checks that found the host already as wanted. */
     readonly verified: number;
+    /** IRIS hosts: how the instance's iris.cpf deviates from the profile. */
+    readonly cpfDeviations: readonly Deviation[];
 }
 
 export function parseReports(stdout: string): HostReport[] {
@@ -35,8 +40,11 @@ export function parseReports(stdout: string): HostReport[] {
         });
 }
 
-/** The run's summary; throws if the script stopped before printing it (it then printed an error line). */
-export function parseSummary(stdout: string): HostSummary {
+/**
+ * The run's summary; throws if the script stopped before printing it (it then printed an error
+ * line). With the profile, an IRIS host's iris.cpf is audited against it.
+ */
+export function parseSummary(stdout: string, profile?: HostProfile): HostSummary {
     const reports = parseReports(stdout);
     const error = reports.find((r) => r.kind === "error");
     if (error) throw new Error(`host script refused: ${error.part} ${error.item}: ${error.detail}`);
@@ -46,6 +54,7 @@ export function parseSummary(stdout: string): HostSummary {
         return { profile: line.part, count: Number(line.detail) };
     };
     const changes = total("changes");
+    const cpf = reports.find((r) => r.kind === "data" && r.part === "iris" && r.item === "iris.cpf");
     return {
         profile: changes.profile,
         changes: changes.count,
@@ -54,5 +63,6 @@ export function parseSummary(stdout: string): HostSummary {
         problems: reports.filter((r) => r.kind === "finding"),
         absent: reports.filter((r) => r.kind === "absent").map((r) => r.item),
         verified: reports.filter((r) => r.kind === "ok").length,
+        cpfDeviations: cpf && profile ? auditCpf(profile, gunzipSync(Buffer.from(cpf.detail, "base64")).toString("utf8"), "iris.cpf") : [],
     };
 }
