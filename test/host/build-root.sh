@@ -192,8 +192,25 @@ if [[ -n "$security" ]]; then valid_url "$security" || die "unsupported security
 tmp="$(mktemp -d "$cache/.build-$SUITE-$hash.XXXXXX")"
 chmod 0755 -- "$tmp"
 done_ok=0
+child=0
+# Run a long step as its own process group in the background, so that INT/TERM
+# interrupt the wait at once (bash defers traps while a foreground command runs,
+# and apt-get ignores SIGINT while dpkg works) and the whole group can be killed.
+run_child() {
+    setsid "$@" &
+    child=$!
+    local rc=0
+    wait "$child" || rc=$?
+    child=0
+    return "$rc"
+}
 on_exit() {
     local rc=$?
+    if (( child > 0 )); then
+        kill -TERM -- "-$child" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 -- "-$child" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL -- "-$child" 2>/dev/null || true
+    fi
     if [[ "$done_ok" != 1 ]]; then
         log "build failed or interrupted (exit $rc); removing $tmp"
         safe_remove_build_dir "$tmp" || true
@@ -206,7 +223,7 @@ trap 'exit 143' TERM
 
 start=$SECONDS
 log "debootstrap $SUITE from $mirror into $tmp"
-debootstrap --variant=minbase --components=main "$SUITE" "$tmp" "$mirror" >&2
+run_child debootstrap --variant=minbase --components=main "$SUITE" "$tmp" "$mirror" >&2
 log "debootstrap done after $((SECONDS - start))s"
 
 # No service may start inside the chroot, neither during this build nor later.
@@ -238,8 +255,10 @@ printf 'mdb-test\n' >"$tmp/etc/hostname"
 
 mount -t proc proc "$tmp/proc"
 in_root() { chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"; }
-in_root apt-get -q update >&2
-in_root apt-get -q -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+run_child chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
+    apt-get -q update >&2
+run_child chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive \
+    apt-get -q -y --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     install "${PACKAGES[@]}" >&2
 
 # Check every requested package really is installed and configured.

@@ -102,16 +102,19 @@ export function removeWorkDirSync(dir: string): void {
     if (!st.isDirectory() || st.isSymbolicLink()) throw new Error(`refusing to remove ${dir}: not a directory`);
     if (fs.realpathSync(dir) !== dir) throw new Error(`refusing to remove ${dir}: path is not canonical`);
     killPidsSync(pidsRootedIn(dir));
+    // Another process may be sweeping the same leftover concurrently: a failure only
+    // counts if the mount / directory is still there afterwards.
+    const stillMounted = (mp: string) => mountsUnder(mp).includes(mp);
     for (const mp of mountsUnder(dir)) {
-        const r = runSync(["umount", "--", mp]);
-        if (r.code !== 0) {
-            // Busy (a process we could not see, e.g. in another mount namespace): detach lazily.
-            runSync(["umount", "-l", "--", mp], { check: true });
-        }
+        if (runSync(["umount", "--", mp]).code === 0 || !stillMounted(mp)) continue;
+        // Busy (a process we could not see, e.g. in another mount namespace): detach lazily.
+        const r = runSync(["umount", "-l", "--", mp]);
+        if (r.code !== 0 && stillMounted(mp)) throw new Error(`cannot unmount ${mp}: ${r.stderr.trim()}`);
     }
     const left = mountsUnder(dir);
     if (left.length > 0) throw new Error(`refusing to remove ${dir}: still mounted: ${left.join(", ")}`);
-    runSync(["rm", "-rf", "--one-file-system", "--", dir], { check: true, timeoutMs: 300_000 });
+    const r = runSync(["rm", "-rf", "--one-file-system", "--", dir], { timeoutMs: 300_000 });
+    if (r.code !== 0 && fs.existsSync(dir)) throw new Error(`rm -rf ${dir} failed: ${r.stderr.trim()}`);
 }
 
 /** Remove work directories left behind by test processes that no longer exist. */
