@@ -187,11 +187,64 @@ describe.skipIf(!ROOTFS)("sshd in a chroot copy, inside a namespace", () => {
     }, 120_000);
     afterAll(() => h.cleanupAll());
 
-    it("uses an overlay copy of the cache with proc, devpts and shm mounted", () => {
+    it("uses an overlay copy of the cache with proc, devpts, shm and its namespaces mounted", () => {
         expect(root.mode).toBe("overlay");
         const mounts = h.mountsUnder(root.workDir);
-        expect(mounts).toEqual(expect.arrayContaining([root.dir, `${root.dir}/proc`, `${root.dir}/dev/pts`, `${root.dir}/dev/shm`]));
+        expect(mounts).toEqual(
+            expect.arrayContaining([
+                root.dir,
+                `${root.dir}/proc`,
+                `${root.dir}/proc/sys`,
+                `${root.dir}/proc/sys/net`,
+                `${root.dir}/proc/sys/kernel/shmmax`,
+                `${root.dir}/dev/pts`,
+                `${root.dir}/dev/shm`,
+                root.nsFiles.net,
+                root.nsFiles.ipc,
+                root.nsFiles.uts,
+            ]),
+        );
         expect(h.rootInfo(root.dir).suite).toBe("bookworm");
+    });
+
+    it("keeps what runs in the copy away from this machine's kernel settings, hostname, firewall and capabilities", async () => {
+        const b = net.nodes[1];
+        const hostSysctl = (k: string) => fs.readFileSync(`/proc/sys/${k}`, "utf8").trim();
+        const before = {
+            aslr: hostSysctl("kernel/randomize_va_space"),
+            fin: hostSysctl("net/ipv4/tcp_fin_timeout"),
+            shmmni: hostSysctl("kernel/shmmni"),
+            hostname: fs.readFileSync("/proc/sys/kernel/hostname", "utf8").trim(),
+        };
+        // Global sysctl: read-only inside the copy.
+        const aslr = await sshd.run(b.ns, `sysctl -w kernel.randomize_va_space=${before.aslr === "2" ? 1 : 2}`);
+        expect(aslr.code).not.toBe(0);
+        expect(aslr.stderr).toMatch(/permission denied on key "kernel.randomize_va_space"/);
+        const direct = await sshd.run(b.ns, "echo 2 > /proc/sys/kernel/randomize_va_space");
+        expect(direct.stderr).toMatch(/Read-only file system/);
+        // Per-namespace sysctls: writable, and only the namespace changes.
+        const out = await sshd.runOk(b.ns, [
+            "sh", "-c",
+            "set -e; sysctl -qw net.ipv4.tcp_fin_timeout=33 kernel.shmmni=1234; sysctl -n net.ipv4.tcp_fin_timeout kernel.shmmni; hostname; hostname renamed-in-copy; hostname",
+        ]);
+        expect(out).toBe("33\n1234\nmdb-test\nrenamed-in-copy\n");
+        expect((await root.execOk(["hostname"])).trim()).toBe("renamed-in-copy");
+        expect((await root.execOk(["sysctl", "-n", "kernel.shmmni"])).trim()).toBe("1234");
+        expect({
+            aslr: hostSysctl("kernel/randomize_va_space"),
+            fin: hostSysctl("net/ipv4/tcp_fin_timeout"),
+            shmmni: hostSysctl("kernel/shmmni"),
+            hostname: fs.readFileSync("/proc/sys/kernel/hostname", "utf8").trim(),
+        }).toEqual(before);
+        // nftables applied over SSH: the sshd node's namespace only.
+        await sshd.runOk(b.ns, "nft add table inet mdbt_fromssh");
+        expect(await net.execOk(net.nodes[0].ns, ["nft", "list", "tables"])).toContain("table inet mdbt_fromssh");
+        expect(await h.runOk(["nft", "list", "tables"])).not.toContain("mdbt_fromssh");
+        // No reboot, module loading or clock setting, whatever the session does.
+        const capBnd = BigInt("0x" + /^CapBnd:\s+([0-9a-f]+)$/m.exec(await sshd.runOk(b.ns, "cat /proc/self/status"))![1]);
+        for (const cap of [22n /* sys_boot */, 16n /* sys_module */, 25n /* sys_time */]) expect(capBnd & (1n << cap)).toBe(0n);
+        // exec() without a test namespace: the copy's private network namespace, loopback only.
+        expect((await root.execOk(["ip", "-o", "link", "show"])).trim().split("\n").map((l) => l.split(": ")[1])).toEqual(["lo"]);
     });
 
     it("accepts the generated key from another namespace, as root, inside the chroot", async () => {
@@ -321,7 +374,8 @@ describe.skipIf(!ROOTFS)("root copy by cp -a", () => {
         const root = await h.createRootCopy(ROOTFS!, { mode: "copy" });
         console.log(`[mdb-test] cp -a root copy took ${Date.now() - t0} ms`);
         expect(root.mode).toBe("copy");
-        expect(h.mountsUnder(root.workDir)).toEqual([`${root.dir}/dev/shm`, `${root.dir}/dev/pts`, `${root.dir}/proc`]);
+        expect(h.mountsUnder(root.workDir)).toEqual(expect.arrayContaining([`${root.dir}/dev/shm`, `${root.dir}/dev/pts`, `${root.dir}/proc`]));
+        expect(h.mountsUnder(root.workDir)).not.toContain(root.dir);
         expect((await h.runMumps(root, "root")).stdout).toBe("42\n");
         root.cleanup();
         expect(leftovers({ namespaces: [], workDir: root.workDir })).toEqual([]);

@@ -3,11 +3,28 @@
 // The cached root is never modified: each suite gets an overlayfs mount with
 // the cache as read-only lower layer and `index=on`, so hard links survive
 // copy-up (fallback, or MDB_TEST_ROOT_COPY=copy: a `cp -a` copy, about 1.5 s
-// instead of milliseconds with a warm page cache, and ~460 MB of disk each). Inside the copy the harness mounts a fresh proc, a private
-// devpts instance and a tmpfs on /dev/shm. Work directories live under
-// $MDB_TEST_WORK_DIR (default /var/tmp/mdb-hardening-test) and are named
-// mdbt-<pid>-<starttime>-<random>, so leftovers of a crashed run are swept by
-// the next one (only when their owner process is gone).
+// instead of milliseconds with a warm page cache, and ~460 MB of disk each).
+//
+// Keeping the machine that runs the tests out of reach of what runs in the copy:
+// - every process of the copy is chrooted into it and runs in the copy's own
+//   IPC and UTS namespaces (hostname "mdb-test"; GT.M's SysV shared memory and
+//   semaphores are private to the copy), with CAP_SYS_BOOT, CAP_SYS_MODULE and
+//   CAP_SYS_TIME dropped from its capability bounding set;
+// - exec() runs in the copy's own network namespace (loopback only) unless a
+//   test namespace is given; sshd runs in a test namespace (see sshd.ts);
+// - the copy's /proc is a fresh proc mount whose /proc/sys is read-only, except
+//   /proc/sys/net (per network namespace) and the IPC/UTS-namespaced kernel
+//   keys (kernel.shm*, kernel.msg*, kernel.sem, kernel.hostname, ...), so
+//   `sysctl -w kernel.randomize_va_space=2` fails with EROFS instead of
+//   changing this machine; /sys is not mounted; /dev/pts is a private devpts
+//   instance and /dev/shm a private tmpfs.
+//
+// Work directories live under $MDB_TEST_WORK_DIR (default
+// /var/tmp/mdb-hardening-test) and are named mdbt-<pid>-<starttime>-<random>,
+// so leftovers of a crashed run are swept by the next one (only when their
+// owner process is gone). Persistent namespaces are bind mounts of files in
+// the work directory, so removing it (unmount everything below, then rm)
+// removes them too.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -25,6 +42,7 @@ import {
     runOk,
     runSync,
 } from "./exec";
+import { nsArgv } from "./netns";
 
 export const ROOT_MARKER = "etc/mdb-test-root";
 export const BUILD_ROOT_SCRIPT = path.join(__dirname, "build-root.sh");
@@ -104,12 +122,12 @@ export function removeWorkDirSync(dir: string): void {
     killPidsSync(pidsRootedIn(dir));
     // Another process may be sweeping the same leftover concurrently: a failure only
     // counts if the mount / directory is still there afterwards.
-    const stillMounted = (mp: string) => mountsUnder(mp).includes(mp);
-    for (const mp of mountsUnder(dir)) {
-        if (runSync(["umount", "--", mp]).code === 0 || !stillMounted(mp)) continue;
-        // Busy (a process we could not see, e.g. in another mount namespace): detach lazily.
-        const r = runSync(["umount", "-l", "--", mp]);
-        if (r.code !== 0 && stillMounted(mp)) throw new Error(`cannot unmount ${mp}: ${r.stderr.trim()}`);
+    for (const mp of mountsUnder(dir)) runSync(["umount", "--", mp]);
+    // What is left is busy, or cannot be reached by its path from here (the
+    // /proc/sys/kernel file binds made inside the copy's IPC/UTS namespaces):
+    // detach whole subtrees lazily, shallowest first.
+    for (const mp of mountsUnder(dir).reverse()) {
+        if (mountsUnder(dir).includes(mp)) runSync(["umount", "-l", "--", mp]);
     }
     const left = mountsUnder(dir);
     if (left.length > 0) throw new Error(`refusing to remove ${dir}: still mounted: ${left.join(", ")}`);
@@ -137,6 +155,8 @@ export interface ChrootExecOptions extends ExecOptions {
     user?: string;
     /** Extra environment variables (names must be identifiers). */
     vars?: Record<string, string>;
+    /** Run in this test network namespace (e.g. a node of createNetwork) instead of the copy's private, loopback-only one. */
+    netns?: string;
 }
 
 export interface UserOptions {
@@ -158,11 +178,13 @@ export interface RootCopy {
     workDir: string;
     mode: "overlay" | "copy";
     cacheRoot: string;
-    /** Run argv inside the root with chroot (as root, or opts.user via setpriv). */
+    /** Run argv inside the copy (chroot + its IPC/UTS namespaces + its private network namespace, or opts.netns), as root or opts.user. */
     exec(argv: readonly string[], opts?: ChrootExecOptions): Promise<ExecResult>;
     execOk(argv: readonly string[], opts?: ChrootExecOptions): Promise<string>;
-    /** argv prefix that runs a command inside the root (for use with ip netns exec etc.). */
+    /** argv that runs a command inside the copy in the caller's network namespace (wrap it with nsArgv()). */
     chrootArgv(argv: readonly string[], opts?: Pick<ChrootExecOptions, "user" | "vars">): string[];
+    /** Files binding the copy's persistent namespaces (for nsenter --net=/--ipc=/--uts=). */
+    nsFiles: { net: string; ipc: string; uts: string };
     addGroup(name: string, opts?: { gid?: number; system?: boolean }): Promise<void>;
     addUser(name: string, opts?: UserOptions): Promise<void>;
     /** Read / write a file by its path inside the root (resolved inside the chroot, so symlinks cannot escape). */
@@ -178,6 +200,13 @@ export interface RootCopyOptions {
 }
 
 const VAR_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Capabilities no process of a copy may ever have (bounding set). */
+export const DROPPED_CAPS = ["sys_boot", "sys_module", "sys_time"];
+/** IPC- and UTS-namespaced sysctls under /proc/sys/kernel kept writable (for the copy's own namespaces). */
+const NS_SYSCTLS = {
+    ipc: ["shmmax", "shmall", "shmmni", "shm_rmid_forced", "msgmax", "msgmni", "msgmnb", "sem", "msg_next_id", "sem_next_id", "shm_next_id"],
+    uts: ["hostname", "domainname"],
+};
 const INSIDE_PATH_RE = /^\/[A-Za-z0-9._/+@%-]+$/;
 
 export async function createRootCopy(cacheRoot: string, opts: RootCopyOptions = {}): Promise<RootCopy> {
@@ -190,6 +219,8 @@ export async function createRootCopy(cacheRoot: string, opts: RootCopyOptions = 
     const workDir = path.join(base, `${OWNER}-${crypto.randomBytes(4).toString("hex")}`);
     fs.mkdirSync(workDir, { mode: 0o700 });
     const dir = path.join(workDir, "root");
+    const nsDir = path.join(workDir, "ns");
+    const nsFiles = { net: path.join(nsDir, "net"), ipc: path.join(nsDir, "ipc"), uts: path.join(nsDir, "uts") };
     const cleanup = registerCleanup(`root copy ${workDir}`, () => removeWorkDirSync(workDir));
 
     let mode: "overlay" | "copy" = opts.mode ?? (process.env.MDB_TEST_ROOT_COPY === "copy" ? "copy" : "overlay");
@@ -216,7 +247,26 @@ export async function createRootCopy(cacheRoot: string, opts: RootCopyOptions = 
         if (mode === "copy") {
             await runOk(["cp", "-a", "--", lower, dir], { timeoutMs: 600_000 });
         }
-        await runOk(["mount", "-t", "proc", "-o", "nosuid,nodev,noexec", "proc", path.join(dir, "proc")]);
+        // The copy's own network (loopback only), IPC and UTS namespaces, kept alive by bind mounts.
+        fs.mkdirSync(nsDir, { mode: 0o700 });
+        for (const f of Object.values(nsFiles)) fs.writeFileSync(f, "");
+        await runOk(["unshare", `--net=${nsFiles.net}`, `--ipc=${nsFiles.ipc}`, `--uts=${nsFiles.uts}`, "--", "chroot", dir, "/bin/hostname", "mdb-test"]);
+        await runOk(["nsenter", `--net=${nsFiles.net}`, "--", "ip", "link", "set", "lo", "up"]);
+
+        const proc = path.join(dir, "proc");
+        const sys = path.join(proc, "sys");
+        await runOk(["mount", "-t", "proc", "-o", "nosuid,nodev,noexec", "proc", proc]);
+        await runOk(["mount", "--bind", sys, sys]);
+        // Below /proc/sys/net every lookup resolves in the writer's network namespace.
+        await runOk(["mount", "--bind", `${sys}/net`, `${sys}/net`]);
+        // Single-file binds pin the namespace they were looked up in: bind from inside the copy's namespaces.
+        for (const [kind, names] of Object.entries(NS_SYSCTLS) as [keyof typeof NS_SYSCTLS, string[]][]) {
+            for (const name of names) {
+                const f = `${sys}/kernel/${name}`;
+                if (fs.existsSync(f)) await runOk(["nsenter", `--${kind}=${nsFiles[kind]}`, "--", "mount", "--bind", f, f]);
+            }
+        }
+        await runOk(["mount", "-o", "remount,bind,ro", sys]);
         fs.mkdirSync(path.join(dir, "dev/pts"), { recursive: true });
         await runOk(["mount", "-t", "devpts", "-o", "newinstance,ptmxmode=0666,mode=0620,gid=5", "devpts", path.join(dir, "dev/pts")]);
         fs.mkdirSync(path.join(dir, "dev/shm"), { recursive: true });
@@ -242,14 +292,21 @@ export async function createRootCopy(cacheRoot: string, opts: RootCopyOptions = 
             if (v.includes("\0")) throw new Error(`NUL in variable ${k}`);
             return `${k}=${v}`;
         });
+        const enter = [
+            "nsenter", `--ipc=${nsFiles.ipc}`, `--uts=${nsFiles.uts}`, "--",
+            "setpriv", "--bounding-set", DROPPED_CAPS.map((c) => `-${c}`).join(","), "--",
+            "chroot", dir,
+        ];
         if (o.user && o.user !== "root") {
             const { gid } = userIds(o.user);
-            return ["chroot", dir, "/usr/bin/setpriv", `--reuid=${o.user}`, `--regid=${gid}`, "--init-groups", "--reset-env", "--", "/usr/bin/env", ...vars, ...argv];
+            return [...enter, "/usr/bin/setpriv", `--reuid=${o.user}`, `--regid=${gid}`, "--init-groups", "--reset-env", "--", "/usr/bin/env", ...vars, ...argv];
         }
-        return ["chroot", dir, "/usr/bin/env", "-i", `PATH=${ROOT_PATH}`, "HOME=/root", "USER=root", "LOGNAME=root", "LC_ALL=C", ...vars, ...argv];
+        return [...enter, "/usr/bin/env", "-i", `PATH=${ROOT_PATH}`, "HOME=/root", "USER=root", "LOGNAME=root", "LC_ALL=C", ...vars, ...argv];
     };
-    const exec = (argv: readonly string[], o: ChrootExecOptions = {}) => run(chrootArgv(argv, o), o);
-    const execOk = (argv: readonly string[], o: ChrootExecOptions = {}) => runOk(chrootArgv(argv, o), o);
+    const execArgv = (argv: readonly string[], o: ChrootExecOptions) =>
+        o.netns ? nsArgv(o.netns, chrootArgv(argv, o)) : ["nsenter", `--net=${nsFiles.net}`, "--", ...chrootArgv(argv, o)];
+    const exec = (argv: readonly string[], o: ChrootExecOptions = {}) => run(execArgv(argv, o), o);
+    const execOk = (argv: readonly string[], o: ChrootExecOptions = {}) => runOk(execArgv(argv, o), o);
 
     return {
         dir,
@@ -259,6 +316,7 @@ export async function createRootCopy(cacheRoot: string, opts: RootCopyOptions = 
         exec,
         execOk,
         chrootArgv,
+        nsFiles,
         addGroup: async (name, o = {}) => {
             assertMatch("group name", name, NAME_RE);
             const args = ["groupadd"];
