@@ -301,6 +301,27 @@ describe.skipIf(!ROOTFS)("sshd in a chroot copy, inside a namespace", () => {
         expect(await sshd.runOk(b.ns, "echo back")).toBe("back\n");
     });
 
+    it("is reachable from this machine's namespace through a loopback forwarder, as a client in the test network", async () => {
+        const b = net.nodes[1];
+        const fwd = await h.startForwarder(b.ns, sshd.host, sshd.port);
+        try {
+            // Plain ssh from the test process's own namespace (as the Pulumi engine would connect).
+            const argv = sshd.sshArgv(b.ns, 'echo "${SSH_CLIENT%% *}"').slice(4); // drop `ip netns exec <ns>`
+            const portIdx = argv.indexOf("-p");
+            argv[portIdx + 1] = String(fwd.port);
+            argv[argv.indexOf(`root@${sshd.host}`)] = "root@127.0.0.1";
+            const r = await h.run(argv);
+            expect(r.stderr).toBe("");
+            expect(r.stdout).toBe(`${b.addr}\n`);
+            // Two connections at once.
+            const [x, y] = await Promise.all([h.run(argv), h.run(argv)]);
+            expect([x.stdout, y.stdout]).toEqual([`${b.addr}\n`, `${b.addr}\n`]);
+        } finally {
+            fwd.stop();
+        }
+        expect(h.processAlive(fwd.pid)).toBe(false);
+    });
+
     it("reloads and restarts sshd after a configuration change made over SSH", async () => {
         const b = net.nodes[1];
         await sshd.runOk(b.ns, ["sh", "-c", "printf 'Banner /etc/issue.net\\n' > /etc/ssh/sshd_config.d/50-selftest.conf"]);

@@ -27,6 +27,7 @@ export * from "./rootfs";
 export * from "./sshd";
 export * from "./probes";
 export * from "./gtm";
+export * from "./forward";
 
 /** True when CI is set to anything but "", "0" or "false". */
 export function inCI(): boolean {
