@@ -40,10 +40,13 @@ ensure_mode() {
 	fi
 }
 
+# True when path holds exactly content plus the final newline ensure_file writes.
+same_content() { [ -f "$1" ] && printf '%s\n' "$2" | cmp -s -- - "$1"; }
+
 # Writes content to path atomically (temp file in the same directory, then rename) if it differs.
 ensure_file() {
 	local part=$1 path=$2 owner=$3 group=$4 mode=$5 content=$6 tmp
-	if [ -f "$path" ] && [ "$(cat -- "$path")" = "$content" ]; then
+	if same_content "$path" "$content"; then
 		ensure_mode "$part" "$path" "$owner" "$group" "$mode"
 		return
 	fi
@@ -97,8 +100,9 @@ check_distribution() {
 
 # Never cut off the admin path applying this: the SSH client must be inside adminCidrs.
 check_admin_path() {
-	local client=${SSH_CONNECTION%% *} family
-	if [ -z "${SSH_CONNECTION:-}" ]; then
+	local connection=${SSH_CONNECTION:-} client family
+	client=${connection%% *}
+	if [ -z "$connection" ]; then
 		say info firewall admin-path "not applied over SSH; no session to protect"
 		return
 	fi
@@ -234,7 +238,7 @@ apply_firewall() {
 	printf '%s\n' "$NFT_RULESET" >"$candidate"
 	nft -c -f "$candidate" || die firewall "$NFT_FILE" "nft -c rejected the rendered ruleset"
 	mkdir -p -- "$(dirname -- "$NFT_FILE")"
-	if ! cmp -s -- "$candidate" "$NFT_FILE"; then file_changed=1; fi
+	if ! same_content "$NFT_FILE" "$NFT_RULESET"; then file_changed=1; fi
 	ensure_file firewall "$NFT_FILE" root root 600 "$NFT_RULESET"
 	if [ "$file_changed" = 1 ] || ! nft list table inet "$NFT_TABLE" >/dev/null 2>&1 ||
 		! nft list table inet "$NFT_TABLE" | cmp -s -- - "$live"; then
@@ -272,7 +276,7 @@ apply_iris() {
 		finding iris "$IRIS_INSTANCE" "iris command not found; configuration merge not applied"
 		return
 	fi
-	if [ -f "$applied" ] && [ "$(cat -- "$applied")" = "$MERGE_CONTENT" ]; then
+	if same_content "$applied" "$MERGE_CONTENT"; then
 		ok iris merge "$applied unchanged"
 		return
 	fi

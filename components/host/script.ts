@@ -130,7 +130,8 @@ export function renderHostScript(p: HostProfile, options: RenderOptions = {}): s
         ...irisValues(p),
         NFT_TABLE: nftTable,
         NFT_PROBE_TABLE: nftProbeTable,
-        NFT_RULESET: renderNftables(p),
+        // Files are written with one final newline added.
+        NFT_RULESET: renderNftables(p).replace(/\n$/, ""),
         NFT_PROBE: renderNftProbe(p),
         NFT_FILE: nftFile,
         NFT_CONF: nftConf[family],

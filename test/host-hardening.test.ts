@@ -1,0 +1,258 @@
+/**
+ * The host script on real systems: a Debian root (chroot copy) with FIS GT.M, real users and
+ * unit files, reached over SSH inside a network namespace; the firewall tested with real TCP and
+ * UDP sockets from other namespaces. Needs root; under CI a missing root fails the run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSummary, type HostSummary } from "../components/host/summary";
+import { renderHostScript } from "../components/host/script";
+import { validateProfile, type HostProfile } from "../components/profile";
+import * as h from "./host/harness";
+
+const ROOTFS = h.requireRootFs("host hardening");
+
+/** The database host's profile: GT.M restricted to gtmusers, one TCP and one UDP application port. */
+function gtmProfile(dist: string, overrides: Record<string, unknown> = {}): HostProfile {
+    return validateProfile({
+        name: "gtm-db",
+        product: "gtm",
+        environment: "production",
+        distribution: { path: dist, members: ["alice", "ghost"], tmpDir: "/var/tmp/gtm" },
+        databases: { readOnly: ["/data/config.dat"], files: ["/data/app.dat", "/data/bad.dat"] },
+        network: {
+            adminCidrs: ["10.213.0.2/32"],
+            ingress: [
+                { name: "app", port: 7000, protocol: "tcp", from: ["10.213.0.3/32"] },
+                { name: "app-udp", port: 7001, protocol: "udp", from: ["10.213.0.3/32"] },
+            ],
+        },
+        services: { cronAllow: ["root", "alice"] },
+        ...overrides,
+    });
+}
+
+/** Users, groups and database files the profile refers to, as a site would have them. */
+async function populate(root: h.RootCopy): Promise<void> {
+    await root.addUser("alice");
+    await root.addUser("bob");
+    await root.execOk(["mkdir", "-p", "/data"]);
+    await root.writeFile("/data/config.dat", "config", "0664");
+    await root.writeFile("/data/app.dat", "app", "0660");
+    await root.writeFile("/data/bad.dat", "bad", "0660");
+    await root.execOk(["chown", "alice:alice", "/data/app.dat"]);
+    await root.execOk(["chown", "bob:alice", "/data/bad.dat"]);
+}
+
+function item(summary: HostSummary, part: string, name: string): string | undefined {
+    return summary.changed.find((r) => r.part === part && r.item === name)?.detail;
+}
+
+describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
+    let net: h.Network;
+    let root: h.RootCopy;
+    let sshd: h.Sshd;
+    let dist: string;
+    let profile: HostProfile;
+    let first: HostSummary;
+    const [db, admin, client, outsider] = [0, 1, 2, 3];
+    const ns = (i: number) => net.nodes[i].ns;
+    const addr = (i: number) => net.nodes[i].addr;
+    const apply = (script: string) => sshd.run(ns(admin), "bash -s", { input: script, timeoutMs: 180_000 });
+    const systemctl = (...args: string[]) => h.run(["systemctl", `--root=${root.dir}`, ...args]);
+
+    beforeAll(async () => {
+        net = await h.createNetwork({ nodes: 4 });
+        root = await h.createRootCopy(ROOTFS!);
+        await populate(root);
+        sshd = await h.startSshd(net, net.nodes[db], root);
+        dist = h.findGtmDist(root.dir);
+        profile = gtmProfile(dist);
+    }, 180_000);
+    afterAll(() => h.cleanupAll());
+
+    it("applies over SSH; an SSH session open during the apply survives it", async () => {
+        // An undeclared listener, for the audit to find.
+        await h.startListener(ns(db), "tcp", addr(db), 9999, 300_000);
+        const longSession = sshd.run(ns(admin), "sleep 8; echo still-here", { timeoutMs: 60_000 });
+        const result = await apply(renderHostScript(profile));
+        expect(result.stderr).not.toMatch(/MDBH\terror/);
+        expect(result.code).toBe(0);
+        first = parseSummary(result.stdout, profile);
+        const session = await longSession;
+        expect(session.stdout).toBe("still-here\n");
+        expect(first.changes).toBeGreaterThan(10);
+        expect(item(first, "distribution", "group:gtmusers")).toBe("created");
+        expect(item(first, "distribution", "member:alice")).toBe("added to gtmusers");
+        expect(item(first, "firewall", "table inet mdb_hardening")).toBe("loaded");
+    });
+
+    it("restricts GT.M to the group and keeps it working: member runs mumps, non-member is refused", async () => {
+        const member = await h.runMumps(root, "alice", "write 6*7,!", { gtmDist: dist });
+        expect(member.stdout).toBe("42\n");
+        expect(member.code).toBe(0);
+        const other = await h.runMumps(root, "bob", "write 6*7,!", { gtmDist: dist });
+        expect(other.code).not.toBe(0);
+        expect(other.stderr).toMatch(/Permission denied/);
+        expect(await root.execOk(["find", dist, "!", "-type", "l", "-perm", "/o=rwx", "-print"])).toBe("");
+        expect(await root.execOk(["find", dist, "!", "-group", "gtmusers", "-print"])).toBe("");
+    });
+
+    it("keeps gtmsecshr root-owned and setuid: a member starting it gets a root gtmsecshr", async () => {
+        expect((await root.execOk(["stat", "-c", "%U %G %a", `${dist}/gtmsecshr`, `${dist}/gtmsecshrdir`, `${dist}/gtmsecshrdir/gtmsecshr`])).trim().split("\n")).toEqual([
+            "root gtmusers 4550",
+            "root gtmusers 500",
+            "root gtmusers 4500",
+        ]);
+        const started = await h.startGtmsecshr(root, "alice", { gtmDist: dist });
+        expect(started.code).toBe(0);
+        let procs: h.GtmsecshrProcess[] = [];
+        for (let i = 0; i < 50 && procs.length === 0; i++) {
+            procs = h.findGtmsecshr(root.dir);
+            if (procs.length === 0) await h.sleep(100);
+        }
+        expect(procs.length).toBeGreaterThan(0);
+        expect(procs.every((p) => p.runningAsRoot)).toBe(true);
+        const refused = await h.startGtmsecshr(root, "bob", { gtmDist: dist });
+        expect(refused.stderr).toMatch(/Permission denied/);
+    });
+
+    it("pins gtm_tmp/gtm_log, makes configuration databases read-only, reports database files", async () => {
+        expect(await root.readFile("/etc/profile.d/mdb-hardening.sh")).toContain("export gtm_tmp='/var/tmp/gtm'\nexport gtm_log='/var/tmp/gtm'\n");
+        expect((await root.execOk(["stat", "-c", "%U %G %a", "/var/tmp/gtm"])).trim()).toBe("root gtmusers 1770");
+        expect((await root.execOk(["stat", "-c", "%a", "/data/config.dat"])).trim()).toBe("444");
+        expect(item(first, "databases", "/data/config.dat")).toBe("made read-only");
+        expect(first.problems).toEqual(expect.arrayContaining([
+            { kind: "finding", part: "distribution", item: "member:ghost", detail: "user does not exist; not added" },
+            { kind: "finding", part: "audit", item: "/data/bad.dat", detail: "owner bob is not a member of the file's group alice (the GT.M/YottaDB documents advise against this)" },
+        ]));
+        expect(first.problems.find((p) => p.item === "/data/app.dat")).toBeUndefined();
+    });
+
+    it("masks the optional units that exist, with their sockets and paths, and never the essentials", async () => {
+        for (const unit of ["rpcbind.service", "rpcbind.socket", "cups.service", "cups.socket", "cups.path", "avahi-daemon.service", "avahi-daemon.socket", "atd.service", "snmpd.service", "gpm.service"]) {
+            expect((await systemctl("is-enabled", unit)).stdout.trim(), unit).toBe("masked");
+        }
+        for (const unit of ["ssh.service", "nftables.service"]) {
+            expect((await systemctl("is-enabled", unit)).stdout.trim(), unit).toBe("enabled");
+        }
+        expect(first.absent).toEqual(expect.arrayContaining(["named.service", "apache2.service", "/usr/bin/lpr"]));
+        expect((await root.execOk(["stat", "-c", "%a", "/usr/bin/at"])).trim()).toBe("0");
+        expect(await root.readFile("/etc/cron.allow")).toBe("root\nalice\n");
+    });
+
+    it("firewall: declared peers pass, everyone else is dropped, TCP and UDP", async () => {
+        await h.startListener(ns(db), "tcp", addr(db), 7000, 300_000);
+        await h.startListener(ns(db), "udp", addr(db), 7001, 300_000);
+        expect(await h.probe(ns(client), "tcp", addr(db), 7000)).toBe("open");
+        expect(await h.probe(ns(client), "udp", addr(db), 7001)).toBe("open");
+        expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("dropped");
+        expect(await h.probe(ns(outsider), "udp", addr(db), 7001)).toBe("dropped");
+        expect(await h.probe(ns(admin), "tcp", addr(db), 7000)).toBe("dropped");
+        expect(await h.probe(ns(client), "tcp", addr(db), 22)).toBe("dropped");
+        expect(await h.probe(ns(outsider), "tcp", addr(db), 9999)).toBe("dropped");
+        expect((await sshd.run(ns(admin), "echo new-session")).stdout).toBe("new-session\n");
+        expect(await root.readFile("/etc/nftables.conf")).toContain('\ninclude "/etc/mdb-hardening/nftables.nft"\n');
+    });
+
+    it("audit reports the undeclared listener", () => {
+        expect(first.problems).toEqual(expect.arrayContaining([
+            { kind: "finding", part: "audit", item: "listen:tcp/9999", detail: `listening on ${addr(db)} but not declared in the profile` },
+        ]));
+    });
+
+    it("a second run changes nothing", async () => {
+        const again = await apply(renderHostScript(profile));
+        expect(again.code).toBe(0);
+        const summary = parseSummary(again.stdout, profile);
+        expect(summary.changed).toEqual([]);
+        expect(summary.changes).toBe(0);
+    });
+
+    it("reloads the firewall when its live table drifted", async () => {
+        await net.execOk(ns(db), ["nft", "add", "rule", "inet", "mdb_hardening", "input", "tcp", "dport", "7000", "accept"]);
+        expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("open");
+        const summary = parseSummary((await apply(renderHostScript(profile))).stdout, profile);
+        expect(summary.changed.map((r) => `${r.part} ${r.item} ${r.detail}`)).toEqual(["firewall table inet mdb_hardening loaded"]);
+        expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("dropped");
+    });
+
+    it("refuses, before changing anything, a firewall that would lock out the SSH client applying it", async () => {
+        const lockout = gtmProfile(dist, { distribution: { path: dist, group: "gtmops" }, network: { adminCidrs: ["10.213.0.4/32"] } });
+        const result = await apply(renderHostScript(lockout));
+        expect(result.code).toBe(2);
+        expect(() => parseSummary(result.stdout)).toThrow(`host script refused: preflight firewall: the SSH client applying this (${addr(admin)}) is not in network.adminCidrs; the firewall would refuse its next connection`);
+        expect((await root.exec(["getent", "group", "gtmops"])).code).toBe(2);
+        expect((await sshd.run(ns(admin), "echo still-admin")).stdout).toBe("still-admin\n");
+    });
+
+    it("refuses to chgrp -R a directory that is not the distribution", async () => {
+        await root.execOk(["mkdir", "-p", "/srv/not-gtm"]);
+        const wrong = gtmProfile("/srv/not-gtm");
+        const result = await apply(renderHostScript(wrong));
+        expect(result.code).toBe(2);
+        expect(result.stdout).toContain("MDBH\terror\tpreflight\t/srv/not-gtm\tnot a FIS GT.M distribution: mumps missing");
+    });
+});
+
+describe.skipIf(!ROOTFS)("host script interrupted at several points", () => {
+    let net: h.Network;
+    let reference: string;
+    const copies: h.RootCopy[] = [];
+    afterAll(() => h.cleanupAll());
+
+    /** What the hardening decides: permissions under the distribution, unit states, files it writes, the live table. */
+    async function endState(root: h.RootCopy, ns: string, dist: string): Promise<string> {
+        const perms = await root.execOk(["find", dist, "/var/tmp/gtm", "/data", "-printf", "%p %u %g %m\n"]);
+        const units = await h.runOk(["systemctl", `--root=${root.dir}`, "list-unit-files", "--no-legend", "--no-pager"]);
+        const files = await Promise.all(["/etc/nftables.conf", "/etc/cron.allow", "/etc/profile.d/mdb-hardening.sh", "/etc/group"].map((f) => root.readFile(f)));
+        const table = await net.execOk(ns, ["nft", "list", "table", "inet", "mdb_hardening"]);
+        return [perms.split("\n").sort().join("\n"), units, ...files, table].join("\n----\n");
+    }
+
+    /** Runs the script in the copy and SIGKILLs it after `lines` report lines (undefined: to the end). */
+    async function runUntil(root: h.RootCopy, ns: string, script: string, lines?: number): Promise<{ seen: number; finished: boolean }> {
+        const { spawn } = await import("node:child_process");
+        const argv = h.nsArgv(ns, root.chrootArgv(["bash", "-s"]));
+        const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "inherit"], detached: true });
+        child.stdin.end(script);
+        let seen = 0;
+        let finished = false;
+        let buffered = "";
+        child.stdout.on("data", (b: Buffer) => {
+            buffered += b.toString();
+            const parts = buffered.split("\n");
+            buffered = parts.pop()!;
+            seen += parts.filter((l) => l.startsWith("MDBH\t")).length;
+            finished ||= parts.some((l) => l.startsWith("MDBH\tsummary\t"));
+            if (lines !== undefined && seen >= lines) h.killGroup(child.pid, "SIGKILL");
+        });
+        return new Promise((resolve) => child.on("close", () => resolve({ seen, finished })));
+    }
+
+    beforeAll(async () => {
+        net = await h.createNetwork({ nodes: 5 });
+        const clean = await h.createRootCopy(ROOTFS!);
+        copies.push(clean);
+        await populate(clean);
+        const dist = h.findGtmDist(clean.dir);
+        expect((await runUntil(clean, net.nodes[0].ns, renderHostScript(gtmProfile(dist)))).finished).toBe(true);
+        reference = await endState(clean, net.nodes[0].ns, dist);
+    }, 300_000);
+
+    for (const [i, killAfter] of [1, 5, 12, 30].entries()) {
+        it(`killed after ${killAfter} report lines, a re-run reaches the same end state`, async () => {
+            const root = await h.createRootCopy(ROOTFS!);
+            copies.push(root);
+            await populate(root);
+            const dist = h.findGtmDist(root.dir);
+            const script = renderHostScript(gtmProfile(dist));
+            const node = net.nodes[i + 1].ns;
+            const killed = await runUntil(root, node, script, killAfter);
+            expect(killed.seen).toBeGreaterThanOrEqual(killAfter);
+            expect(killed.finished).toBe(false);
+            expect((await runUntil(root, node, script)).finished).toBe(true);
+            expect(await endState(root, node, dist)).toBe(reference);
+            root.cleanup();
+        }, 180_000);
+    }
+});
