@@ -71,6 +71,17 @@ describe("rendering", () => {
         expect(shellValue(script, "ENV_CONTENT")[0]).toContain("export gtm_tmp='/tmp'\nexport gtm_log='/tmp'");
     });
 
+    it("renders YottaDB's names and restrict.txt from the typed facility map", () => {
+        const ydb = validateProfile(gtmInput({ product: "yottadb", distribution: { path: "/opt/yottadb/r2.02", restrict: { ZSYSTEM: "ydbadmin", DSE: "ydbadmin", PIPE_OPEN: "ydbops" } } }));
+        const script = renderHostScript(ydb);
+        expect(shellValue(script, "DIST_GROUP")).toEqual(["yottadbusers"]);
+        expect(shellValue(script, "DIST_MARKERS")).toEqual(["mumps", "gtmsecshr", "libyottadb.so"]);
+        expect(shellValue(script, "RESTRICT_FILE")).toEqual(["restrict.txt"]);
+        expect(shellValue(script, "RESTRICT_CONTENT")).toEqual(["ZSYSTEM:ydbadmin\nDSE:ydbadmin\nPIPE_OPEN:ydbops"]);
+        expect(shellValue(script, "ENV_CONTENT")[0]).toContain("export ydb_dist='/opt/yottadb/r2.02'\nexport ydb_tmp='/tmp'\nexport ydb_log='/tmp'");
+        expect(shellValue(renderHostScript(gtm), "RESTRICT_CONTENT")).toEqual([""]);
+    });
+
     it("masks socket and path units before the services they start", () => {
         const units = shellValue(renderHostScript(gtm), "DISABLE_UNITS");
         const firstService = units.findIndex((u) => u.endsWith(".service"));
