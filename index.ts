@@ -57,6 +57,18 @@ const ami = config.get("ami") ?? aws.ec2.getAmiOutput({
     filters: [{ name: "name", values: ["debian-12-amd64-*"] }, { name: "architecture", values: ["x86_64"] }],
 }).id;
 
+// Optional: re-apply the hardening over SSH (through a bastion) whenever a profile changes.
+// Without a key the host script runs once, from user data, at first boot.
+const sshPrivateKey = config.getSecret("sshPrivateKey");
+const bastionHost = config.get("bastionHost");
+const connection = sshPrivateKey
+    ? {
+          user: config.get("sshUser") ?? "admin",
+          privateKey: sshPrivateKey,
+          ...(bastionHost ? { proxy: { host: bastionHost, user: config.get("bastionUser") ?? "admin", privateKey: sshPrivateKey } } : {}),
+      }
+    : undefined;
+
 const databaseHosts = hosts.map(
     (h) => new DatabaseHost(h.profile.name, {
         profile: h.profile,
@@ -65,6 +77,8 @@ const databaseHosts = hosts.map(
         ami,
         privateIp: h.privateIp,
         instanceType: h.instanceType,
+        keyName: config.get("keyName"),
+        connection,
     }),
 );
 
