@@ -69,9 +69,9 @@ export class DatabaseHost extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const profile = validateProfile(args.profile, `${name}: profile`);
         checkHostArgs(name, args);
-        super("mdb-hardening:aws:DatabaseHost", name, {}, opts);
         const osFamily = args.osFamily ?? "debian";
         const script = renderHostScript(profile, { osFamily });
+        super("mdb-hardening:aws:DatabaseHost", name, {}, opts);
 
         const tags = {
             [hostTags.role]: databaseHostRole,
