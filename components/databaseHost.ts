@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { gzipSync } from "node:zlib";
-import { databaseHostRole, hostTags, type OsFamily } from "./catalog";
+import { componentTypes, databaseHostRole, hostTags, type OsFamily } from "./catalog";
 import { checkConnection, HostHardening, type SshConnection } from "./host/hostHardening";
 import { renderHostScript, scriptDigest } from "./host/script";
 import type { HostSummary } from "./host/summary";
@@ -69,7 +69,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const profile = validateProfile(args.profile, `${name}: profile`);
         checkHostArgs(name, args);
-        super("mdb-hardening:aws:DatabaseHost", name, {}, opts);
+        super(componentTypes.databaseHost, name, {}, opts);
         const osFamily = args.osFamily ?? "debian";
         const script = renderHostScript(profile, { osFamily });
 
