@@ -30,7 +30,7 @@ describe("database-host-hardened", () => {
             instance("gtm-1", hardenedInstanceProps(), { parent: "gtm-host" }),
         ];
         const result = await evaluate([policy], resources);
-        expect(result).toEqual({ diagnostics: [], notApplicable: [] });
+        expect(result).toEqual({ diagnostics: [], notApplicable: [], checked: { [policy.name]: 1 } });
     });
 
     it("passes a host hardened by an ExistingHost whose step connects to it", async () => {
@@ -70,7 +70,7 @@ describe("database-host-hardened", () => {
     it("accepts configured component types and host tag", async () => {
         const options: RunOptions = { config: { [policy.name]: { hardeningComponentTypes: ["acme:db:Host"], databaseHostTag: { key: "role", value: "db" } } } };
         const resources = [component("acme:db:Host", "h", hardeningPlan(iris())), instance("db", hardenedInstanceProps({ tags: { role: "db" } }), { parent: "h" })];
-        expect(await evaluate([policy], resources, options)).toEqual({ diagnostics: [], notApplicable: [] });
+        expect(await evaluate([policy], resources, options)).toEqual({ diagnostics: [], notApplicable: [], checked: { [policy.name]: 1 } });
         expect((await evaluate([policy], resources)).notApplicable).toEqual([{ policyName: policy.name, reason: "no database-host instances in the stack" }]);
     });
 });

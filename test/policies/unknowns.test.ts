@@ -46,7 +46,7 @@ describe("preview unknowns", () => {
             { type: "mdb-hardening:aws:DatabaseHost", name: "h", props: { instanceId: unknown.string, privateIp: unknown.string, hardening: { product: "iris", serviceDisabling: { enabled: true } } } },
             instance("db", hardenedInstanceProps({ id: unknown.string, arn: unknown.string }), { parent: "h" }),
         ];
-        expect(await evaluate([databaseHostHardened], resources)).toEqual({ diagnostics: [], notApplicable: [] });
+        expect(await evaluate([databaseHostHardened], resources)).toEqual({ diagnostics: [], notApplicable: [], checked: { [databaseHostHardened.name]: 1 } });
     });
 });
 

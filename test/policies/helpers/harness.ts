@@ -1,8 +1,9 @@
 /**
  * Runs policies the way the @pulumi/policy 1.21 runtime does (server.js `makeAnalyzeRpcFun`,
  * `makeAnalyzeStackRpcFun`, `makeRemediateRpcFun`), without a policy server:
- *  - props are wrapped in the SDK's own unknown-checking proxy, so a preview unknown throws
- *    UnknownValueError on access, and that becomes an advisory "can't run during preview";
+ *  - props go through the SDK's own deserializer (secrets unwrapped, assets rebuilt) and
+ *    unknown-checking proxy, so a preview unknown throws UnknownValueError on access, and that
+ *    becomes an advisory "can't run during preview";
  *  - args carry `stackTags`, `getConfig` (the policy's config without its enforcement level)
  *    and `notApplicable` (which throws, and is recorded as the runtime records it);
  *  - levels resolve as the engine does: `all`, then the policy's own config, then its default;
@@ -19,7 +20,9 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 
-/** Internals of @pulumi/policy 1.21 that its .d.ts strips: the proxy the runtime wraps props in, and its sentinels. */
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+/** Internals of @pulumi/policy 1.21 that its .d.ts strips: the proxy the runtime wraps props in, its sentinels, its (de)serializer. */
 interface ProxyInternals {
     unknownCheckingProxy<T>(value: T): T;
     UnknownValueError: new (...args: never[]) => Error;
@@ -28,8 +31,20 @@ interface ProxyInternals {
     unknownObjectValue: string;
     unknownBooleanValue: string;
 }
+interface SerializeInternals {
+    deserializeProperties(struct: Struct, proxySecrets: boolean): Record<string, any>;
+    serializeProperties(props: unknown): Promise<Record<string, unknown>>;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const internals: ProxyInternals = require("@pulumi/policy/proxy");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const serialization: SerializeInternals = require("@pulumi/policy/deserialize");
+
+/** Props as the runtime hands them to a policy: sent as a protobuf Struct (undefined fields dropped), deserialized, proxied. */
+function received(props: Record<string, unknown>, proxySecrets = false): Record<string, any> {
+    const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(props)) as Record<string, never>);
+    return internals.unknownCheckingProxy(serialization.deserializeProperties(struct, proxySecrets));
+}
 
 /** Preview unknowns, as the engine sends them. */
 export const unknown = {
@@ -70,6 +85,8 @@ export interface Diagnostic {
 export interface Result {
     readonly diagnostics: Diagnostic[];
     readonly notApplicable: { readonly policyName: string; readonly reason?: string }[];
+    /** Per policy, the calls that applied (passed, reported or could not run): what "checked" means in the benchmark. */
+    readonly checked: Record<string, number>;
 }
 
 class NotApplicable extends Error {
@@ -112,7 +129,7 @@ function common(options: RunOptions, policy: { name: string }) {
 }
 
 export function resourceArgs(policy: { name: string }, r: Resource, options: RunOptions = {}): ResourceValidationArgs {
-    const props = internals.unknownCheckingProxy(structuredClone(r.props));
+    const props = received(r.props);
     return {
         type: r.type,
         props,
@@ -131,7 +148,7 @@ export function stackResources(resources: readonly Resource[], options: RunOptio
         source: r,
         resource: {
             type: r.type,
-            props: internals.unknownCheckingProxy(structuredClone(r.props)),
+            props: received(r.props),
             urn: urnOf(r, options),
             name: r.name,
             opts: emptyOptions,
@@ -163,9 +180,11 @@ async function guarded(policy: Policies[number], options: RunOptions, result: Re
     const reported: EnforcementLevel = level === "remediate" ? "mandatory" : level;
     try {
         await call((message, urn) => result.diagnostics.push({ policyName: policy.name, message: `${policy.description}\n${message}`, enforcementLevel: reported, urn }));
+        result.checked[policy.name] = (result.checked[policy.name] ?? 0) + 1;
     } catch (e) {
         if (e instanceof internals.UnknownValueError) {
             result.diagnostics.push({ policyName: policy.name, message: `can't run policy '${policy.name}' during preview: ${e.message}`, enforcementLevel: "advisory" });
+            result.checked[policy.name] = (result.checked[policy.name] ?? 0) + 1;
         } else if (e instanceof NotApplicable) {
             result.notApplicable.push({ policyName: policy.name, reason: e.reason });
         } else {
@@ -176,7 +195,7 @@ async function guarded(policy: Policies[number], options: RunOptions, result: Re
 
 /** Every resource policy against each resource (the `analyze` call per resource), then every stack policy once. */
 export async function evaluate(policies: Policies, resources: readonly Resource[], options: RunOptions = {}): Promise<Result> {
-    const result: Result = { diagnostics: [], notApplicable: [] };
+    const result: Result = { diagnostics: [], notApplicable: [], checked: {} };
     for (const policy of policies) {
         if (isStackPolicy(policy)) {
             const stack: StackValidationArgs = { resources: stackResources(resources, options), ...common(options, policy) };
@@ -198,19 +217,13 @@ export async function evaluate(policies: Policies, resources: readonly Resource[
 export async function remediate(policy: ResourceValidationPolicy, r: Resource, options: RunOptions = {}): Promise<Record<string, unknown> | string | undefined> {
     if (!policy.remediateResource) throw new Error(`${policy.name} has no remediation`);
     try {
-        const changed = await policy.remediateResource(resourceArgs(policy, r, options));
-        return changed ? (unproxied(changed) as Record<string, unknown>) : undefined;
+        // The runtime remediates secrets-preserving props and serializes what comes back.
+        const changed = await policy.remediateResource({ ...resourceArgs(policy, r, options), props: received(r.props, true) });
+        return changed ? serialization.serializeProperties(changed) : undefined;
     } catch (e) {
         if (e instanceof internals.UnknownValueError) return `can't run remediation '${policy.name}' during preview: ${e.message}`;
         throw e;
     }
-}
-
-/** Plain data from a proxied value, read through the proxy's target as the runtime's serializer does. */
-function unproxied(value: unknown): unknown {
-    if (value === null || typeof value !== "object") return value;
-    const target: object = (value as Record<string, object | undefined>)["__getSpecialProxyTarget"] ?? value;
-    return Array.isArray(target) ? target.map(unproxied) : Object.fromEntries(Object.entries(target).map(([k, v]) => [k, unproxied(v)]));
 }
 
 /** Names of the policies that reported at `level`. */
