@@ -8,7 +8,7 @@
  * network interfaces, other stacks), so these policies treat every group in a stack they run
  * on as one that may guard a database host. Ports and their meaning come from the catalog.
  */
-import { irisEndpoints, osEndpoints, sensitivePorts, type Protocol } from "../components/catalog";
+import { irisEndpoints, sensitivePorts, type IrisEndpointId, type OsEndpointId, type Protocol } from "../components/catalog";
 import { cidrList, networksOf, portList, privateNetworks, productionOf, productionProperties, productionReason, type ProductionConfig } from "./config";
 import {
     catalogEndpoints,
@@ -78,34 +78,54 @@ export const noWorldIngressToDatabasePorts = resourcePolicy({
 
 // ---------------------------------------------------------------------------------------------
 
-interface JdbcConfig {
-    ports: number[];
-    allowedCidrs: string[];
+/** What a policy that admits an endpoint only from configured networks needs to know. */
+interface OnlyFrom<N extends string, K extends string> {
+    readonly name: N;
+    readonly description: string;
+    readonly remediationSteps: string;
+    readonly endpoint: IrisEndpointId | OsEndpointId;
+    /** What the endpoint is, in messages: "the JDBC gateway". */
+    readonly what: string;
+    readonly ports: string;
+    /** The config property listing the networks, its description and default, and who they are in messages. */
+    readonly networks: { readonly property: K; readonly description: string; readonly default: readonly string[]; readonly who: string };
 }
-const jdbcProperties: Properties<JdbcConfig> = {
-    ports: portList("JDBC gateway ports (62972 in the source document; later IRIS versions use 53773 or a [Gateways] port).", [irisEndpoints.jdbcGateway.port]),
-    allowedCidrs: cidrList("Off-host JDBC clients that may reach the gateway; empty means the gateway is never reachable.", []),
-};
-const jdbcConfig = configReader(jdbcProperties, (c) => ({
-    endpoints: onPorts(catalogEndpoints(["jdbcGateway"])[0], c.ports),
-    allowed: networksOf("allowedCidrs", c.allowedCidrs),
-}));
+
+/** A mandatory, high-severity policy: ingress to `endpoint` (on its configured ports) only from the configured networks. */
+function onlyFrom<const N extends string, const K extends string>(spec: OnlyFrom<N, K>) {
+    type Config = { ports: number[] } & Record<K, string[]>;
+    const endpoint = catalogEndpoints([spec.endpoint])[0];
+    const properties = {
+        ports: portList(spec.ports, [endpoint.port]),
+        [spec.networks.property]: cidrList(spec.networks.description, spec.networks.default),
+    } as Properties<Config>;
+    const read = configReader(properties, (c) => ({ endpoints: onPorts(endpoint, c.ports), allowed: networksOf(spec.networks.property, c[spec.networks.property]) }));
+    return resourcePolicy({
+        name: spec.name,
+        description: spec.description,
+        severity: "high",
+        enforcementLevel: "mandatory",
+        remediationSteps: spec.remediationSteps,
+        configSchema: schemaOf(properties),
+        validateResource: forTypes(ruleTypeList, (props, args, report) => {
+            const { endpoints, allowed } = read(args);
+            for (const { rule, covered } of coveringRules(rulesOf(args.type, props), "ingress", endpoints)) {
+                const outside = peersOutside(rule.peers(), allowed);
+                if (outside.length > 0) report(`${describeRule(rule)} opens ${spec.what} (${describeEndpoints(covered)}) to ${outside.join(", ")}, outside ${spec.networks.who}.`);
+            }
+        }),
+    });
+}
 
 /** IRIS document, "IP Protocols" ([SQL] JDBCGatewayPort) and "Gateways"; the catalog keeps the gateway on the host. */
-export const jdbcGatewayNotExposed = resourcePolicy({
+export const jdbcGatewayNotExposed = onlyFrom({
     name: "jdbc-gateway-not-exposed",
     description: "The IRIS JDBC gateway port is not open to other hosts.",
-    severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Remove ingress to the JDBC gateway port. If off-host clients really need it, list their CIDRs in this policy's allowedCidrs (and in the profile's network.jdbcClients).",
-    configSchema: schemaOf(jdbcProperties),
-    validateResource: forTypes(ruleTypeList, (props, args, report) => {
-        const { endpoints, allowed } = jdbcConfig(args);
-        for (const { rule, covered } of coveringRules(rulesOf(args.type, props), "ingress", endpoints)) {
-            const outside = peersOutside(rule.peers(), allowed);
-            if (outside.length > 0) report(`${describeRule(rule)} opens the JDBC gateway (${describeEndpoints(covered)}) to ${outside.join(", ")}.`);
-        }
-    }),
+    endpoint: "jdbcGateway",
+    what: "the JDBC gateway",
+    ports: "JDBC gateway ports (62972 in the source document; later IRIS versions use 53773 or a [Gateways] port).",
+    networks: { property: "allowedCidrs", description: "Off-host JDBC clients that may reach the gateway; empty means the gateway is never reachable.", default: [], who: "the allowed JDBC clients" },
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -173,34 +193,20 @@ export const legacyServicesClosed = resourcePolicy({
 
 // ---------------------------------------------------------------------------------------------
 
-interface SshConfig {
-    adminCidrs: string[];
-    ports: number[];
-}
-const sshProperties: Properties<SshConfig> = {
-    adminCidrs: cidrList("Administration networks SSH may come from. The default, private address space, only keeps SSH off the internet: set your admin networks.", privateNetworks),
-    ports: portList("SSH ports (the profile's network.sshPort).", [osEndpoints.ssh.port]),
-};
-const sshConfig = configReader(sshProperties, (c) => ({
-    endpoints: onPorts(catalogEndpoints(["ssh"])[0], c.ports),
-    admin: networksOf("adminCidrs", c.adminCidrs),
-}));
-
 /** YottaDB recommendations: "Restrict access to a system on which YottaDB runs to those who legitimately need it." */
-export const sshFromAdminNetworksOnly = resourcePolicy({
+export const sshFromAdminNetworksOnly = onlyFrom({
     name: "ssh-from-admin-networks-only",
     description: "SSH is open only from the configured administration networks.",
-    severity: "high",
-    enforcementLevel: "mandatory",
     remediationSteps: "Limit SSH ingress to the admin CIDRs (the profile's network.adminCidrs) and list the same CIDRs in this policy's adminCidrs. Rules naming security groups or prefix lists cannot be checked: use CIDRs.",
-    configSchema: schemaOf(sshProperties),
-    validateResource: forTypes(ruleTypeList, (props, args, report) => {
-        const { endpoints, admin } = sshConfig(args);
-        for (const { rule, covered } of coveringRules(rulesOf(args.type, props), "ingress", endpoints)) {
-            const outside = peersOutside(rule.peers(), admin);
-            if (outside.length > 0) report(`${describeRule(rule)} opens SSH (${describeEndpoints(covered)}) to ${outside.join(", ")}, outside the admin networks.`);
-        }
-    }),
+    endpoint: "ssh",
+    what: "SSH",
+    ports: "SSH ports (the profile's network.sshPort).",
+    networks: {
+        property: "adminCidrs",
+        description: "Administration networks SSH may come from. The default, private address space, only keeps SSH off the internet: set your admin networks.",
+        default: privateNetworks,
+        who: "the admin networks",
+    },
 });
 
 // ---------------------------------------------------------------------------------------------

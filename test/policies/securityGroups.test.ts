@@ -84,10 +84,10 @@ describe("jdbc-gateway-not-exposed", () => {
 
     it("flags any ingress to the gateway, whatever the peer", async () => {
         expect(await messages(policy, securityGroup("sg", [tcp(jdbcGateway.port, "10.1.0.0/24")]))).toEqual([
-            "ingress[0] (tcp 62972) opens the JDBC gateway (jdbcGateway 62972/tcp) to 10.1.0.0/24.",
+            "ingress[0] (tcp 62972) opens the JDBC gateway (jdbcGateway 62972/tcp) to 10.1.0.0/24, outside the allowed JDBC clients.",
         ]);
         expect(await messages(policy, securityGroup("sg", [{ protocol: "-1", self: true }]))).toEqual([
-            "ingress[0] (all traffic) opens the JDBC gateway (jdbcGateway 62972/tcp) to the group itself (self).",
+            "ingress[0] (all traffic) opens the JDBC gateway (jdbcGateway 62972/tcp) to the group itself (self), outside the allowed JDBC clients.",
         ]);
     });
 
