@@ -49,7 +49,7 @@ const worldProperties: Properties<WorldConfig> = {
             required: ["port", "protocol"],
             additionalProperties: false,
         },
-        description: "Ports beyond the catalog defaults to treat as database endpoints (e.g. a superserver moved off 1972).",
+        description: `Ports beyond the catalog defaults to treat as database endpoints (e.g. a superserver moved off ${irisEndpoints.superserver.port}).`,
         default: [],
     },
 };
@@ -124,7 +124,7 @@ export const jdbcGatewayNotExposed = onlyFrom({
     remediationSteps: "Remove ingress to the JDBC gateway port. If off-host clients really need it, list their CIDRs in this policy's allowedCidrs (and in the profile's network.jdbcClients).",
     endpoint: "jdbcGateway",
     what: "the JDBC gateway",
-    ports: "JDBC gateway ports (62972 in the source document; later IRIS versions use 53773 or a [Gateways] port).",
+    ports: `JDBC gateway ports. ${irisEndpoints.jdbcGateway.note}`,
     networks: { property: "allowedCidrs", description: "Off-host JDBC clients that may reach the gateway; empty means the gateway is never reachable.", default: [], who: "the allowed JDBC clients" },
 });
 
