@@ -371,3 +371,12 @@ export const hostTags = {
     profile: "mdb-hardening:profile",
 } as const;
 export const databaseHostRole = "database-host";
+
+/**
+ * Type tokens of the components that harden a host. Stack policies recognise them by these
+ * tokens (a policy sees type strings, not classes).
+ */
+export const componentTypes = {
+    databaseHost: "mdb-hardening:aws:DatabaseHost",
+    existingHost: "mdb-hardening:host:ExistingHost",
+} as const;

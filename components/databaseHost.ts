@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { gzipSync } from "node:zlib";
-import { databaseHostRole, hostTags, type OsFamily } from "./catalog";
+import { componentTypes, databaseHostRole, hostTags, type OsFamily } from "./catalog";
 import { checkConnection, HostHardening, type SshConnection } from "./host/hostHardening";
 import { renderHostScript, scriptDigest } from "./host/script";
 import type { HostSummary } from "./host/summary";
@@ -71,7 +71,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
         checkHostArgs(name, args);
         const osFamily = args.osFamily ?? "debian";
         const script = renderHostScript(profile, { osFamily });
-        super("mdb-hardening:aws:DatabaseHost", name, {}, opts);
+        super(componentTypes.databaseHost, name, {}, opts);
 
         const tags = {
             [hostTags.role]: databaseHostRole,

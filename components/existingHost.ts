@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { OsFamily } from "./catalog";
+import { componentTypes, type OsFamily } from "./catalog";
 import { checkConnection, HostHardening, type SshConnection } from "./host/hostHardening";
 import type { HostSummary } from "./host/summary";
 import { hardeningPlan, type HardeningPlan } from "./plan";
@@ -35,7 +35,7 @@ export class ExistingHost extends pulumi.ComponentResource {
         checkConnection(issues, args.connection);
         if (args.osFamily !== undefined) checkOsFamily(issues, "osFamily", args.osFamily);
         issues.throwIfAny(`${name}: arguments`);
-        super("mdb-hardening:host:ExistingHost", name, {}, opts);
+        super(componentTypes.existingHost, name, {}, opts);
 
         const osFamily = args.osFamily ?? "debian";
         this.hardening = hardeningPlan(profile, osFamily);

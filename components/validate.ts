@@ -127,6 +127,8 @@ export interface Cidr {
     readonly text: string;
     readonly family: 4 | 6;
     readonly prefix: number;
+    /** The network address as a number, so callers can test whether one CIDR contains another. */
+    readonly network: bigint;
 }
 
 /**
@@ -149,7 +151,7 @@ export function parseCidr(text: string): Cidr | string {
         const hint = family === 4 ? `; the network is ${formatIpv4(value & ~hostMask)}/${prefix}` : "";
         return `has host bits set beyond /${prefix}${hint}`;
     }
-    return { text, family, prefix };
+    return { text, family, prefix, network: value };
 }
 
 export function checkCidr(issues: Issues, field: string, value: unknown): Cidr | undefined {

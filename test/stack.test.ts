@@ -1,23 +1,14 @@
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import * as YAML from "yaml";
 import { databaseHostRole, hostTags } from "../components/catalog";
+import { exampleConfig, projectRoot } from "./helpers/example";
 import { installMocks, valueOf, type Recorded } from "./helpers/mocks";
 
-const root = path.resolve(__dirname, "..");
 let resources: Recorded[];
 let stack: typeof import("../index");
 let addresses: Record<string, string>;
 
-/** Stack config as the engine passes it: every value a string, objects as JSON. */
-function exampleConfig(): Record<string, string> {
-    const file = YAML.parse(readFileSync(path.join(root, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> };
-    return Object.fromEntries(Object.entries(file.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
 beforeAll(async () => {
-    process.chdir(root); // profile paths in stack config are relative to the project directory
+    process.chdir(projectRoot); // profile paths in stack config are relative to the project directory
     const recorder = await installMocks(exampleConfig());
     stack = await import("../index");
     addresses = Object.fromEntries(await Promise.all(Object.entries(stack.addresses).map(async ([k, v]) => [k, await valueOf(v)])));

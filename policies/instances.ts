@@ -1,0 +1,152 @@
+/**
+ * Database-host policies: EC2 instances (and EBS volumes) that carry the database-host tag.
+ *
+ * The components tag every host they create (`hostTags.role` = `databaseHostRole`); stacks
+ * that build hosts themselves name their own tag in `databaseHostTag`. Resource policies see a
+ * resource's inputs before it is created; the subnet policy is a stack policy because only the
+ * whole stack shows which subnet, route table and gateway belong together.
+ */
+import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { databaseHostTag, hasTag, type TagMatch } from "./config";
+import { configReader, forTypes, resourcePolicy, schemaOf, stackPolicy, type Properties, type Props } from "./policy";
+import { awsTypes, fromProperty, StackView } from "./resources";
+
+interface HostConfig {
+    databaseHostTag: TagMatch;
+}
+const hostProperties: Properties<HostConfig> = { databaseHostTag };
+const hostTagOf = configReader(hostProperties, (c) => c.databaseHostTag);
+
+function isDatabaseHost(args: ResourceValidationArgs): boolean {
+    return hasTag(args.props, hostTagOf(args));
+}
+
+/** A validation for tagged database hosts among `types`; every other resource is not applicable. */
+function forDatabaseHosts(types: readonly string[], validate: (props: Props, report: (message: string) => void, type: string) => void) {
+    return forTypes(types, (props, args, report) => {
+        if (!isDatabaseHost(args)) args.notApplicable("not tagged as a database host");
+        validate(props, report, args.type);
+    });
+}
+
+/** GT.M: "not intended to operate robustly on a machine that is potentially subject to direct attack"; YottaDB: "behind layers of defenses". */
+export const databaseHostNoPublicIp = resourcePolicy({
+    name: "database-host-no-public-ip",
+    description: "A database host is not given a public IPv4 address.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set associatePublicIpAddress: false on the instance (the DatabaseHost component does) and reach it through the admin networks. Changing it replaces the instance, so the policy does not remediate it.",
+    configSchema: schemaOf(hostProperties),
+    validateResource: forDatabaseHosts([awsTypes.instance], (props, report) => {
+        const value = props.associatePublicIpAddress;
+        if (value === true) report("associatePublicIpAddress is true.");
+        // Unset, the subnet's mapPublicIpOnLaunch decides, which this resource cannot see.
+        else if (value !== false) report("associatePublicIpAddress is not set, so the subnet decides whether the host gets a public address; set it to false.");
+    }),
+});
+
+function requiresImdsv2(options: Props | undefined): boolean {
+    return options?.httpTokens === "required" || options?.httpEndpoint === "disabled";
+}
+
+/**
+ * Instance credentials from the metadata service are reachable by any process (or SSRF) on the
+ * host with IMDSv1; IMDSv2 needs a session token. Not in the source documents: AWS's own guidance
+ * for any host that holds data.
+ */
+export const databaseHostImdsv2 = resourcePolicy({
+    name: "database-host-imdsv2",
+    description: "A database host requires IMDSv2 session tokens for the instance metadata service (or disables the service).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set metadataOptions.httpTokens: \"required\". The change is made in place; with enforcement level \"remediate\" the policy sets it itself. Software on the host that still uses IMDSv1 must move to an SDK that speaks IMDSv2.",
+    configSchema: schemaOf(hostProperties),
+    validateResource: forDatabaseHosts([awsTypes.instance], (props, report) => {
+        if (!requiresImdsv2(props.metadataOptions)) report("metadataOptions.httpTokens is not \"required\", so IMDSv1 answers without a session token.");
+    }),
+    // Safe and unambiguous: an in-place update that keeps every other metadata option.
+    remediateResource: (args) => {
+        if (args.type !== awsTypes.instance || !isDatabaseHost(args)) return undefined;
+        const options: Props | undefined = args.props.metadataOptions;
+        if (requiresImdsv2(options)) return undefined;
+        args.props.metadataOptions = { ...options, httpTokens: "required" };
+        return args.props;
+    },
+});
+
+/** Database and journal files live on these volumes; not in the source documents, a baseline for any data host. */
+export const databaseHostEncryptedVolumes = resourcePolicy({
+    name: "database-host-encrypted-volumes",
+    description: "A database host's root and data volumes are encrypted.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set encrypted: true on rootBlockDevice, on every ebsBlockDevices entry and on tagged EBS volumes (optionally with kmsKeyId). Encrypting an existing volume replaces it: migrate the data first.",
+    configSchema: schemaOf(hostProperties),
+    validateResource: forDatabaseHosts([awsTypes.instance, awsTypes.volume], (props, report, type) => {
+        if (type === awsTypes.volume) {
+            if (props.encrypted !== true) report("the volume is not encrypted.");
+            return;
+        }
+        if (props.rootBlockDevice?.encrypted !== true) report("rootBlockDevice.encrypted is not true (an unset value leaves it to the account's default).");
+        [...(props.ebsBlockDevices ?? [])].forEach((device: Props, i: number) => {
+            if (device.encrypted !== true) report(`ebsBlockDevices[${i}] (${device.deviceName}) is not encrypted.`);
+        });
+    }),
+});
+
+/** Why a subnet is public, as far as the stack shows: an empty list means the policy cannot tell it is. */
+function publicReasons(view: StackView, subnet: PolicyResource): string[] {
+    const reasons: string[] = [];
+    if (subnet.props.mapPublicIpOnLaunch === true) reasons.push("gives every instance a public address (mapPublicIpOnLaunch)");
+    for (const table of routeTablesOf(view, subnet)) {
+        if (routesToInternet(view, table)) reasons.push(`routes to an internet gateway through route table ${table.name}`);
+    }
+    return reasons;
+}
+
+/** The subnet's explicitly associated route tables, or else its VPC's main route table. */
+function routeTablesOf(view: StackView, subnet: PolicyResource): PolicyResource[] {
+    const associated = view.referencing(awsTypes.routeTableAssociation, "subnetId", subnet)
+        .flatMap((a) => fromProperty(a, "routeTableId", awsTypes.routeTable));
+    if (associated.length > 0) return associated;
+    return fromProperty(subnet, "vpcId", awsTypes.vpc).flatMap((vpc) => [
+        ...view.referencing(awsTypes.mainRouteTableAssociation, "vpcId", vpc).flatMap((a) => fromProperty(a, "routeTableId", awsTypes.routeTable)),
+        ...view.referencing(awsTypes.defaultRouteTable, "defaultRouteTableId", vpc),
+    ]);
+}
+
+function isInternetGatewayId(value: unknown): boolean {
+    return typeof value === "string" && value.startsWith("igw-");
+}
+
+/** A route to an internet gateway, inline or as a Route resource, by the gateway resource it names or its literal id. */
+function routesToInternet(view: StackView, table: PolicyResource): boolean {
+    const inline = fromProperty(table, "routes", awsTypes.internetGateway).length > 0
+        || [...(table.props.routes ?? [])].some((route: Props) => isInternetGatewayId(route.gatewayId));
+    return inline || view.referencing(awsTypes.route, "routeTableId", table).some((route) =>
+        fromProperty(route, "gatewayId", awsTypes.internetGateway).length > 0 || isInternetGatewayId(route.props.gatewayId));
+}
+
+/** As database-host-no-public-ip: a host in a public subnet is one route away from the internet. */
+export const databaseHostPrivateSubnet = stackPolicy({
+    name: "database-host-private-subnet",
+    description: "A database host is not in a subnet the stack shows to be public (public addresses on launch, or a route to an internet gateway).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Put database hosts in a private subnet: mapPublicIpOnLaunch false and no route to an internet gateway (use a NAT gateway or VPC endpoints for outbound needs).",
+    configSchema: schemaOf(hostProperties),
+    validateStack: (args, report) => {
+        const view = new StackView(args.resources);
+        const hosts = view.databaseHosts(hostTagOf(args));
+        if (hosts.length === 0) args.notApplicable("no database-host instances in the stack");
+        for (const host of hosts) {
+            // A subnet given as a literal id, or from another stack, is not in `propertyDependencies`: nothing to judge.
+            for (const subnet of fromProperty(host, "subnetId", awsTypes.subnet)) {
+                const reasons = publicReasons(view, subnet);
+                if (reasons.length > 0) report(`${host.name} is in subnet ${subnet.name}, which ${reasons.join(" and ")}.`, host.urn);
+            }
+        }
+    },
+});
+
+export const instancePolicies = [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes, databaseHostPrivateSubnet];

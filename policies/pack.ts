@@ -1,0 +1,75 @@
+/**
+ * The consumer API: the whole pack in one line, in the style of awsguard.
+ *
+ * ```typescript
+ * new MdbHardeningPolicies({
+ *     all: "mandatory",
+ *     databaseHostTag: { key: "role", value: "db" },
+ *     policies: { "ssh-from-admin-networks-only": { adminCidrs: ["10.20.250.0/24"] } },
+ * });
+ * ```
+ *
+ * Settings become the pack's initial config; `--policy-pack-config` and Pulumi Cloud settings
+ * still override them (the engine applies schema defaults, then these, then those).
+ * Constructing the class starts the policy server, so only an entry file may do it.
+ */
+import { PolicyPack, type EnforcementLevel, type PolicyPackArgs, type PolicyPackConfig } from "@pulumi/policy";
+import type { ProductionConfig, TagMatch } from "./config";
+import { instancePolicies } from "./instances";
+import { securityGroupPolicies } from "./securityGroups";
+import { stackPolicies } from "./stack";
+
+export const policies = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies];
+export type PolicyName = (typeof policies)[number]["name"];
+
+/** A policy's enforcement level, or its config (with an optional level). */
+export type PolicySetting = EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
+
+export interface MdbHardeningArgs {
+    /** Level for every policy (each keeps its own default otherwise). */
+    readonly all?: EnforcementLevel;
+    /** The tag that marks database hosts, for every policy that looks for them. */
+    readonly databaseHostTag?: TagMatch;
+    /** How production is recognised, for every policy that asks. */
+    readonly production?: Partial<ProductionConfig>;
+    /** Per-policy level or config, by policy name; wins over the shared settings above. */
+    readonly policies?: Partial<Record<PolicyName, PolicySetting>>;
+}
+
+export const defaultPackName = "mdb-hardening";
+
+export function packArgs(): PolicyPackArgs {
+    return {
+        policies,
+        description: "Enforces the mdb-hardening recommendations for InterSystems IRIS, GT.M and YottaDB hosts on AWS.",
+        displayName: "mdb-hardening",
+        provider: "aws",
+        tags: ["iris", "gtm", "yottadb", "security"],
+    };
+}
+
+/** The pack's initial config for `args`; throws on an unknown policy or config property. */
+export function initialConfig(args: MdbHardeningArgs = {}): PolicyPackConfig {
+    const known = new Map<string, readonly string[]>(policies.map((p) => [p.name, Object.keys(p.configSchema?.properties ?? {})]));
+    for (const name of Object.keys(args.policies ?? {})) {
+        if (!known.has(name)) throw new Error(`mdb-hardening policies: unknown policy "${name}"; known: ${[...known.keys()].join(", ")}`);
+    }
+    const config: PolicyPackConfig = args.all ? { all: args.all } : {};
+    for (const [name, properties] of known) {
+        const shared: Record<string, unknown> = { ...(args.databaseHostTag ? { databaseHostTag: args.databaseHostTag } : {}), ...args.production };
+        const setting = args.policies?.[name as PolicyName];
+        const own = typeof setting === "string" ? { enforcementLevel: setting } : { ...setting };
+        const unknown = Object.keys(own).filter((k) => k !== "enforcementLevel" && !properties.includes(k));
+        if (unknown.length > 0) throw new Error(`mdb-hardening policies: "${name}" has no config ${unknown.join(", ")}; it takes: ${properties.join(", ") || "none"}`);
+        const merged = { ...Object.fromEntries(Object.entries(shared).filter(([k]) => properties.includes(k))), ...own };
+        if (Object.keys(merged).length > 0) config[name] = merged;
+    }
+    return config;
+}
+
+/** The pack with all its policies, configured by `args`. */
+export class MdbHardeningPolicies extends PolicyPack {
+    constructor(args?: MdbHardeningArgs, name = defaultPackName) {
+        super(name, packArgs(), initialConfig(args));
+    }
+}

@@ -1,0 +1,78 @@
+/**
+ * Small helpers every rule module uses: typed policy config with defaults, and dispatch on
+ * resource type tokens.
+ *
+ * The pack reads a handful of properties by their type tokens instead of importing
+ * @pulumi/aws for `validateResourceOfType`: the provider SDK is large, slow to load in the
+ * policy process, and would tie the pack to one provider major version.
+ */
+import type {
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+
+/** Keep a policy's name as a literal type, so the consumer API can type its per-policy settings. */
+export function resourcePolicy<const N extends string>(policy: ResourceValidationPolicy & { name: N }): ResourceValidationPolicy & { name: N } {
+    return policy;
+}
+export function stackPolicy<const N extends string>(policy: StackValidationPolicy & { name: N }): StackValidationPolicy & { name: N } {
+    return policy;
+}
+
+/** A config property: its JSON schema (shown by `pulumi policy` and validated by the engine) and default. */
+export type Property<T> = PolicyConfigJSONSchema & { readonly default: T };
+export type Properties<C> = { readonly [K in keyof C]: Property<C[K]> };
+
+export function schemaOf<C>(properties: Properties<C>): PolicyConfigSchema {
+    return { properties: properties as unknown as PolicyConfigSchema["properties"] };
+}
+
+/**
+ * Returns a reader for a policy's config: the defaults, overlaid with what the engine passes,
+ * parsed once per distinct config (policies run once per resource; parsing CIDRs each time
+ * would dominate the cost). The engine fills schema defaults itself; the overlay covers callers
+ * that pass none, such as tests.
+ */
+export function configReader<C extends object, Parsed>(
+    properties: Properties<C>,
+    parse: (config: C) => Parsed,
+): (args: { getConfig<T extends object>(): T }) => Parsed {
+    const defaults = Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, (p as Property<unknown>).default])) as C;
+    const cache = new Map<string, Parsed>();
+    return (args) => {
+        const config = { ...defaults, ...args.getConfig<Partial<C>>() };
+        const key = JSON.stringify(config);
+        let parsed = cache.get(key);
+        if (parsed === undefined) {
+            parsed = parse(config);
+            cache.set(key, parsed);
+        }
+        return parsed;
+    };
+}
+
+/** Resource properties as policies receive them: plain data behind the SDK's unknown-checking proxy. */
+export type Props = Record<string, any>;
+
+/** A validation for the given type tokens; every other resource is reported as not applicable. */
+export function forTypes(
+    types: readonly string[],
+    validate: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void,
+): ResourceValidation {
+    const accepted = new Set(types);
+    const reason = `applies to ${types.join(", ")}`;
+    return (args, report) => {
+        if (!accepted.has(args.type)) args.notApplicable(reason);
+        validate(args.props, args, report);
+    };
+}
+
+/** The stack name, from a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): the one place every policy can read it. */
+export function stackNameOf(urn: string): string {
+    return urn.slice("urn:pulumi:".length, urn.indexOf("::"));
+}

@@ -1,0 +1,93 @@
+/**
+ * A deliberately bad stack, built with raw AWS resources and one half-hardened DatabaseHost,
+ * collected under mocks: the pack fails it, naming each policy it breaks.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { databaseHostRole, hostTags, irisEndpoints, osEndpoints } from "../../components/catalog";
+import { policies } from "../../policies/pack";
+import { gtmInput } from "../helpers/profiles";
+import { violated, type Result } from "./helpers/harness";
+import { collect, evaluateStack } from "./helpers/stack";
+
+const { superserver, webServer, jdbcGateway, snmp, telnet } = irisEndpoints;
+const { ssh, rpcbindUdp } = osEndpoints;
+
+async function badStack(): Promise<void> {
+    const aws = await import("@pulumi/aws");
+    const { DatabaseHost } = await import("../../components/databaseHost");
+    const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.30.0.0/16" });
+    const igw = new aws.ec2.InternetGateway("igw", { vpcId: vpc.id });
+    const subnet = new aws.ec2.Subnet("public", { vpcId: vpc.id, cidrBlock: "10.30.1.0/24" });
+    const table = new aws.ec2.RouteTable("public", { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] });
+    new aws.ec2.RouteTableAssociation("public", { subnetId: subnet.id, routeTableId: table.id });
+    const tcp = (port: number, cidr: string) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [cidr] });
+    const sg = new aws.ec2.SecurityGroup("db", {
+        vpcId: vpc.id,
+        tags: { [hostTags.environment]: "production" },
+        ingress: [
+            tcp(superserver.port, "0.0.0.0/0"),
+            tcp(ssh.port, "0.0.0.0/0"),
+            tcp(webServer.port, "10.30.0.0/16"),
+            tcp(jdbcGateway.port, "10.30.0.0/16"),
+            // One range over rpcbind and SNMP.
+            { protocol: "udp", fromPort: rpcbindUdp.port, toPort: snmp.port, cidrBlocks: ["10.30.0.0/16"] },
+        ],
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+    });
+    new aws.vpc.SecurityGroupIngressRule("telnet", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: telnet.port, toPort: telnet.port, cidrIpv6: "::/0" });
+    new aws.ec2.Instance("db", {
+        ami: "ami-0123",
+        instanceType: "m6i.large",
+        subnetId: subnet.id,
+        vpcSecurityGroupIds: [sg.id],
+        associatePublicIpAddress: true,
+        tags: { [hostTags.role]: databaseHostRole },
+    });
+    new DatabaseHost("ydb", {
+        profile: gtmInput({ name: "ydb", product: "yottadb", hardening: { distribution: false } }),
+        vpcId: vpc.id,
+        subnetId: subnet.id,
+        ami: "ami-0123",
+    });
+}
+
+describe("a deliberately bad stack", () => {
+    let result: Result;
+
+    beforeAll(async () => {
+        result = await evaluateStack(policies, await collect(badStack));
+    });
+
+    it("fails every mandatory policy, and the advisory license policy warns", () => {
+        expect(violated(result, "mandatory")).toEqual([
+            "database-host-encrypted-volumes",
+            "database-host-hardened",
+            "database-host-imdsv2",
+            "database-host-no-public-ip",
+            "database-host-private-subnet",
+            "jdbc-gateway-not-exposed",
+            "legacy-services-closed",
+            "no-world-ingress-to-database-ports",
+            "private-web-server-closed-in-production",
+            "ssh-from-admin-networks-only",
+        ]);
+        expect(violated(result, "advisory")).toEqual(["license-traffic-between-declared-peers"]);
+        expect(policies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name).sort()).toEqual(violated(result, "mandatory"));
+    });
+
+    it("names both hosts the hardening policy refuses, and why", () => {
+        const messages = result.diagnostics.filter((d) => d.policyName === "database-host-hardened").map((d) => d.message.split("\n")[1]);
+        expect(messages).toEqual([
+            expect.stringMatching(/^db is not inside a hardening component/),
+            "ydb: ydb (mdb-hardening:aws:DatabaseHost) does not restrict the yottadb distribution to its group (hardening.distributionRestriction.enabled).",
+        ]);
+    });
+
+    it("finds both hosts in the public subnet through the route table's dependency on the internet gateway", () => {
+        const messages = result.diagnostics.filter((d) => d.policyName === "database-host-private-subnet").map((d) => d.message.split("\n")[1]);
+        expect(messages.sort()).toEqual([
+            "db is in subnet public, which routes to an internet gateway through route table public.",
+            "ydb is in subnet public, which routes to an internet gateway through route table public.",
+        ]);
+    });
+});

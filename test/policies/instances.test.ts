@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoPublicIp, databaseHostPrivateSubnet } from "../../policies/instances";
+import { awsTypes } from "../../policies/resources";
+import { evaluate, remediate, unknown, type Resource, type RunOptions } from "./helpers/harness";
+import { dbTags, hardenedInstanceProps, instance } from "./helpers/resources";
+
+async function messages(policy: Parameters<typeof evaluate>[0][number], resources: Resource[], options?: RunOptions): Promise<string[]> {
+    const result = await evaluate([policy], resources, options);
+    return result.diagnostics.map((d) => d.message.split("\n")[1]);
+}
+
+const host = (overrides: Record<string, unknown> = {}) => instance("db", hardenedInstanceProps(overrides));
+
+describe("database-host identification", () => {
+    it("leaves untagged instances alone, and follows a configured tag", async () => {
+        const web = instance("web", hardenedInstanceProps({ associatePublicIpAddress: true, tags: { role: "db" } }));
+        const result = await evaluate([databaseHostNoPublicIp], [web]);
+        expect(result.notApplicable).toEqual([{ policyName: databaseHostNoPublicIp.name, reason: "not tagged as a database host" }]);
+        const config = { [databaseHostNoPublicIp.name]: { databaseHostTag: { key: "role", value: "db" } } };
+        expect(await messages(databaseHostNoPublicIp, [web], { config })).toEqual(["associatePublicIpAddress is true."]);
+    });
+});
+
+describe("database-host-no-public-ip", () => {
+    it("flags a public address, and an unset choice", async () => {
+        expect(await messages(databaseHostNoPublicIp, [host({ associatePublicIpAddress: true })])).toEqual(["associatePublicIpAddress is true."]);
+        expect(await messages(databaseHostNoPublicIp, [host({ associatePublicIpAddress: undefined })])).toEqual([
+            "associatePublicIpAddress is not set, so the subnet decides whether the host gets a public address; set it to false.",
+        ]);
+    });
+
+    it("passes a host that asks for no public address", async () => {
+        expect(await messages(databaseHostNoPublicIp, [host()])).toEqual([]);
+    });
+});
+
+describe("database-host-imdsv2", () => {
+    it("flags optional tokens and unset metadata options", async () => {
+        expect(await messages(databaseHostImdsv2, [host({ metadataOptions: { httpTokens: "optional" } })])).toHaveLength(1);
+        expect(await messages(databaseHostImdsv2, [host({ metadataOptions: undefined })])).toHaveLength(1);
+    });
+
+    it("passes required tokens, or a disabled metadata service", async () => {
+        expect(await messages(databaseHostImdsv2, [host()])).toEqual([]);
+        expect(await messages(databaseHostImdsv2, [host({ metadataOptions: { httpEndpoint: "disabled" } })])).toEqual([]);
+    });
+
+    it("remediates by requiring tokens and keeps the other metadata options", async () => {
+        const fixed = await remediate(databaseHostImdsv2, host({ metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } }));
+        expect(fixed).toMatchObject({ metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 }, ami: "ami-0123" });
+        expect(await remediate(databaseHostImdsv2, host())).toBeUndefined();
+        expect(await remediate(databaseHostImdsv2, instance("web", { tags: {} }))).toBeUndefined();
+    });
+
+    it("keeps preview unknowns elsewhere in the resource through a remediation", async () => {
+        const fixed = await remediate(databaseHostImdsv2, host({ ami: unknown.string, metadataOptions: undefined }));
+        expect(fixed).toMatchObject({ ami: unknown.string, metadataOptions: { httpTokens: "required" } });
+    });
+});
+
+describe("database-host-encrypted-volumes", () => {
+    it("flags unencrypted root and data volumes, and tagged EBS volumes", async () => {
+        const bare = host({ rootBlockDevice: { volumeSize: 30 }, ebsBlockDevices: [{ deviceName: "/dev/sdf", volumeSize: 100, encrypted: false }] });
+        expect(await messages(databaseHostEncryptedVolumes, [bare])).toEqual([
+            "rootBlockDevice.encrypted is not true (an unset value leaves it to the account's default).",
+            "ebsBlockDevices[0] (/dev/sdf) is not encrypted.",
+        ]);
+        const volume: Resource = { type: awsTypes.volume, name: "journal", props: { availabilityZone: "eu-west-1a", size: 100, tags: dbTags } };
+        expect(await messages(databaseHostEncryptedVolumes, [volume])).toEqual(["the volume is not encrypted."]);
+    });
+
+    it("passes encrypted volumes", async () => {
+        const volume: Resource = { type: awsTypes.volume, name: "journal", props: { availabilityZone: "eu-west-1a", size: 100, encrypted: true, tags: dbTags } };
+        expect(await messages(databaseHostEncryptedVolumes, [host(), volume])).toEqual([]);
+    });
+});
+
+describe("database-host-private-subnet", () => {
+    const vpc: Resource = { type: awsTypes.vpc, name: "vpc", props: { cidrBlock: "10.0.0.0/16" } };
+    const igw: Resource = { type: awsTypes.internetGateway, name: "igw", props: {}, propertyDependencies: { vpcId: ["vpc"] } };
+    const subnet = (props: Record<string, unknown> = {}): Resource => ({ type: awsTypes.subnet, name: "subnet", props: { cidrBlock: "10.0.1.0/24", ...props }, propertyDependencies: { vpcId: ["vpc"] } });
+    const placed = instance("db", hardenedInstanceProps(), { propertyDependencies: { subnetId: ["subnet"] } });
+    const table = (routes: Record<string, unknown>[], deps: string[] = []): Resource => ({ type: awsTypes.routeTable, name: "rt", props: { routes }, propertyDependencies: { vpcId: ["vpc"], routes: deps } });
+    const association: Resource = { type: awsTypes.routeTableAssociation, name: "rta", props: {}, propertyDependencies: { subnetId: ["subnet"], routeTableId: ["rt"] } };
+
+    it("flags a subnet that maps public addresses", async () => {
+        expect(await messages(databaseHostPrivateSubnet, [vpc, subnet({ mapPublicIpOnLaunch: true }), placed])).toEqual([
+            "db is in subnet subnet, which gives every instance a public address (mapPublicIpOnLaunch).",
+        ]);
+    });
+
+    it("flags a subnet routed to an internet gateway: inline route, literal id, Route resource or main route table", async () => {
+        const expected = ["db is in subnet subnet, which routes to an internet gateway through route table rt."];
+        const inline = table([{ cidrBlock: "0.0.0.0/0", gatewayId: unknown.string }], ["igw"]);
+        expect(await messages(databaseHostPrivateSubnet, [vpc, igw, subnet(), inline, association, placed])).toEqual(expected);
+        const literal = table([{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }]);
+        expect(await messages(databaseHostPrivateSubnet, [vpc, subnet(), literal, association, placed])).toEqual(expected);
+        const route: Resource = { type: awsTypes.route, name: "default", props: { destinationCidrBlock: "0.0.0.0/0" }, propertyDependencies: { routeTableId: ["rt"], gatewayId: ["igw"] } };
+        expect(await messages(databaseHostPrivateSubnet, [vpc, igw, subnet(), table([]), association, route, placed])).toEqual(expected);
+        const main: Resource = { type: awsTypes.mainRouteTableAssociation, name: "main", props: {}, propertyDependencies: { vpcId: ["vpc"], routeTableId: ["rt"] } };
+        expect(await messages(databaseHostPrivateSubnet, [vpc, subnet(), literal, main, placed])).toEqual(expected);
+    });
+
+    it("passes a private subnet, one routed through NAT, and a subnet the stack does not show", async () => {
+        expect(await messages(databaseHostPrivateSubnet, [vpc, subnet({ mapPublicIpOnLaunch: false }), placed])).toEqual([]);
+        const nat = table([{ cidrBlock: "0.0.0.0/0", natGatewayId: unknown.string }], ["nat"]);
+        const natGateway: Resource = { type: "aws:ec2/natGateway:NatGateway", name: "nat", props: {} };
+        expect(await messages(databaseHostPrivateSubnet, [vpc, natGateway, subnet(), nat, association, placed])).toEqual([]);
+        expect(await messages(databaseHostPrivateSubnet, [instance("db", hardenedInstanceProps({ subnetId: "subnet-0abc" }))])).toEqual([]);
+    });
+
+    it("is not applicable to a stack without database hosts", async () => {
+        const result = await evaluate([databaseHostPrivateSubnet], [vpc, subnet({ mapPublicIpOnLaunch: true })]);
+        expect(result.notApplicable).toEqual([{ policyName: databaseHostPrivateSubnet.name, reason: "no database-host instances in the stack" }]);
+    });
+});

@@ -1,0 +1,101 @@
+import * as aws from "@pulumi/aws";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ruleTypes } from "../../policies/network";
+import { initialConfig, packArgs, policies } from "../../policies/pack";
+import { awsTypes } from "../../policies/resources";
+import { evaluate } from "./helpers/harness";
+import { securityGroup, tcp } from "./helpers/resources";
+
+describe("the pack's policies", () => {
+    it("have unique kebab-case names and the metadata the CLI and Pulumi Cloud show", () => {
+        const names = policies.map((p) => p.name);
+        expect(new Set(names).size).toBe(names.length);
+        for (const p of policies) {
+            expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+            expect(p.description.length).toBeGreaterThan(20);
+            expect(p.remediationSteps?.length).toBeGreaterThan(20);
+            expect(["low", "medium", "high", "critical"]).toContain(p.severity);
+            expect(["advisory", "mandatory"]).toContain(p.enforcementLevel);
+            // The runtime refuses enforcementLevel as a config property.
+            expect(Object.keys(p.configSchema?.properties ?? {})).not.toContain("enforcementLevel");
+        }
+        expect(packArgs().policies).toBe(policies);
+    });
+
+    it("run with their schema defaults (the config the engine sends when nobody sets any)", async () => {
+        const defaults = Object.fromEntries(policies.map((p) => [p.name, Object.fromEntries(Object.entries(p.configSchema?.properties ?? {}).map(([k, s]) => [k, (s as { default: unknown }).default]))]));
+        const result = await evaluate(policies, [securityGroup("sg", [tcp(1972, "0.0.0.0/0")])], { config: defaults });
+        expect(result.diagnostics.map((d) => d.policyName)).toEqual(["no-world-ingress-to-database-ports"]);
+    });
+
+    it("name AWS type tokens that exist in the provider SDK", () => {
+        const tokens = { ...ruleTypes, ...awsTypes };
+        const classes = {
+            securityGroup: aws.ec2.SecurityGroup,
+            defaultSecurityGroup: aws.ec2.DefaultSecurityGroup,
+            securityGroupRule: aws.ec2.SecurityGroupRule,
+            ingressRule: aws.vpc.SecurityGroupIngressRule,
+            egressRule: aws.vpc.SecurityGroupEgressRule,
+            instance: aws.ec2.Instance,
+            volume: aws.ebs.Volume,
+            vpc: aws.ec2.Vpc,
+            subnet: aws.ec2.Subnet,
+            routeTable: aws.ec2.RouteTable,
+            defaultRouteTable: aws.ec2.DefaultRouteTable,
+            route: aws.ec2.Route,
+            routeTableAssociation: aws.ec2.RouteTableAssociation,
+            mainRouteTableAssociation: aws.ec2.MainRouteTableAssociation,
+            internetGateway: aws.ec2.InternetGateway,
+        } satisfies Record<keyof typeof tokens, unknown>;
+        for (const [key, cls] of Object.entries(classes)) {
+            expect((cls as unknown as { __pulumiType: string }).__pulumiType, key).toBe(tokens[key as keyof typeof tokens]);
+        }
+    });
+});
+
+describe("consumer settings become the pack's initial config", () => {
+    it("no settings: every policy keeps its own level and defaults", () => {
+        expect(initialConfig()).toEqual({});
+    });
+
+    it("`all`, shared settings fanned out to the policies that take them, and per-policy settings", () => {
+        const config = initialConfig({
+            all: "mandatory",
+            databaseHostTag: { key: "role", value: "db" },
+            production: { productionStackNamePattern: "^live$" },
+            policies: {
+                "license-traffic-between-declared-peers": "advisory",
+                "ssh-from-admin-networks-only": { adminCidrs: ["10.20.250.0/24"], enforcementLevel: "advisory" },
+                "database-host-no-public-ip": { databaseHostTag: { key: "tier", value: "data" } },
+            },
+        });
+        const tag = { databaseHostTag: { key: "role", value: "db" } };
+        expect(config).toEqual({
+            all: "mandatory",
+            "private-web-server-closed-in-production": { productionStackNamePattern: "^live$" },
+            "ssh-from-admin-networks-only": { adminCidrs: ["10.20.250.0/24"], enforcementLevel: "advisory" },
+            "license-traffic-between-declared-peers": { enforcementLevel: "advisory" },
+            "database-host-no-public-ip": { databaseHostTag: { key: "tier", value: "data" } },
+            "database-host-imdsv2": tag,
+            "database-host-encrypted-volumes": tag,
+            "database-host-private-subnet": tag,
+            "database-host-hardened": tag,
+        });
+    });
+
+    it("refuses unknown policies and config properties", () => {
+        expect(() => initialConfig({ policies: { "no-such-policy": "mandatory" } as never })).toThrow(/unknown policy "no-such-policy"/);
+        expect(() => initialConfig({ policies: { "jdbc-gateway-not-exposed": { alowedCidrs: [] } } })).toThrow(/"jdbc-gateway-not-exposed" has no config alowedCidrs; it takes: ports, allowedCidrs/);
+    });
+});
+
+describe("the pack as the CLI finds it", () => {
+    it("has a version in its own package.json (PolicyPack reads it from the working directory)", () => {
+        const pkg = JSON.parse(readFileSync("policies/package.json", "utf8")) as { version?: string; main?: string };
+        expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
+        // No main: the CLI's ts-node resolves the directory to index.ts.
+        expect(pkg.main).toBeUndefined();
+        expect(readFileSync("policies/PulumiPolicy.yaml", "utf8")).toMatch(/^runtime: nodejs$/m);
+    });
+});
