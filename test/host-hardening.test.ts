@@ -3,9 +3,13 @@
  * unit files, reached over SSH inside a network namespace; the firewall tested with real TCP and
  * UDP sockets from other namespaces. Needs root; under CI a missing root fails the run.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSummary, type HostSummary } from "../components/host/summary";
 import { renderHostScript } from "../components/host/script";
+import { renderMergeFile } from "../components/iris/merge";
+import { auditCpf } from "../components/iris/ports";
 import { validateProfile, type HostProfile } from "../components/profile";
 import * as h from "./host/harness";
 
@@ -255,4 +259,68 @@ describe.skipIf(!ROOTFS)("host script interrupted at several points", () => {
             root.cleanup();
         }, 180_000);
     }
+});
+
+describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way", () => {
+    let root: h.RootCopy;
+    const cpf = readFileSync(path.join(__dirname, "fixtures/cpf/iris-2020.4-shard-linux.cpf"), "utf8");
+    // Stands in for the instance's `iris` command: records its calls, reports the instance running,
+    // and fails a merge while /etc/fake-iris-fail exists.
+    const fakeIris = [
+        "#!/bin/sh",
+        'echo "$*" >>/var/log/fake-iris.calls',
+        'case "$1" in',
+        "qlist) echo 'IRIS^/usr/irissys^2024.1.0^running, since Mon Nov 23 2026^iris.cpf^1972^0^0^ok^IRIS^^' ;;",
+        'merge) [ -e /etc/fake-iris-fail ] && exit 7; cp "$3" /var/log/fake-iris.merged ;;',
+        "esac",
+        "",
+    ].join("\n");
+    const irisProfile = (features: Record<string, boolean> = {}) => validateProfile({
+        name: "iris-db",
+        product: "iris",
+        environment: "production",
+        iris: { features },
+        network: { adminCidrs: ["10.213.0.2/32"], appClients: ["10.213.0.0/24"], licenseServers: ["10.213.0.9/32"] },
+        hardening: { firewall: false, services: false },
+    });
+    const runScript = async (p: HostProfile) => parseSummary((await root.execOk(["bash", "-s"], { input: renderHostScript(p) })), p);
+    const calls = async () => (await root.readFile("/var/log/fake-iris.calls")).trim().split("\n");
+
+    beforeAll(async () => {
+        root = await h.createRootCopy(ROOTFS!);
+        await root.writeFile("/usr/bin/iris", fakeIris, "0755");
+        await root.execOk(["mkdir", "-p", "/usr/irissys"]);
+        await root.writeFile("/usr/irissys/iris.cpf", cpf, "0644");
+    }, 120_000);
+    afterAll(() => h.cleanupAll());
+
+    it("merges the rendered file once, keeps it, and audits iris.cpf in the summary", async () => {
+        const p = irisProfile();
+        const summary = await runScript(p);
+        expect(summary.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
+        expect(await calls()).toEqual(["qlist IRIS", "merge IRIS /usr/irissys/.mdb-hardening.merge.cpf.new"]);
+        expect(await root.readFile("/var/log/fake-iris.merged")).toBe(renderMergeFile(p));
+        expect(await root.readFile("/usr/irissys/mdb-hardening.merge.cpf")).toBe(renderMergeFile(p));
+        expect(summary.cpfDeviations).toEqual(auditCpf(p, cpf, "iris.cpf"));
+        expect(summary.cpfDeviations.length).toBeGreaterThan(0);
+    });
+
+    it("does not call iris merge again while the file is unchanged", async () => {
+        const summary = await runScript(irisProfile());
+        expect(summary.changes).toBe(0);
+        expect(await calls()).toHaveLength(2);
+    });
+
+    it("merges again when the profile changes, and retries a failed merge on the next run", async () => {
+        const ecp = irisProfile({ ecp: true });
+        await root.writeFile("/etc/fake-iris-fail", "", "0644");
+        const failed = await runScript(ecp);
+        expect(failed.problems.map((r) => `${r.part} ${r.item} ${r.detail}`)).toContain("iris merge iris merge IRIS failed (exit 7); see /usr/irissys/mgr/messages.log");
+        expect(await root.readFile("/usr/irissys/mdb-hardening.merge.cpf")).toBe(renderMergeFile(irisProfile()));
+        await root.execOk(["rm", "/etc/fake-iris-fail"]);
+        const retried = await runScript(ecp);
+        expect(retried.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
+        expect(await root.readFile("/usr/irissys/mdb-hardening.merge.cpf")).toBe(renderMergeFile(ecp));
+        expect((await calls()).filter((c) => c.startsWith("merge"))).toHaveLength(3);
+    });
 });
