@@ -1,0 +1,70 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { renderHostScript } from "../components/host/script";
+import { renderMergeFile } from "../components/iris/merge";
+import { auditCpf } from "../components/iris/ports";
+import { hardeningPlan } from "../components/plan";
+import { parseProfile } from "../components/profile";
+import { deriveRules } from "../components/rules";
+
+const root = path.resolve(__dirname, "..");
+const work = mkdtempSync(path.join(tmpdir(), "mdbh-cli-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/mdb-hardening.ts", ...args], { cwd: root, encoding: "utf8" });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+    const p = path.join(work, name);
+    writeFileSync(p, text);
+    return p;
+}
+
+const irisYaml = "name: iris-1\nproduct: iris\nenvironment: production\nnetwork: { adminCidrs: [10.9.0.0/24], appClients: [10.1.0.0/24], licenseServers: [10.2.0.10/32] }\n";
+const good = file("iris.yaml", irisYaml);
+const profile = parseProfile(irisYaml, good);
+
+describe("mdb-hardening CLI", () => {
+    it("check: ok for a valid profile, every error with its field and value otherwise", () => {
+        const bad = file("bad.yaml", "name: Bad\nproduct: cache\nenvironment: production\nnetwork: { adminCidrs: [0.0.0.0/0] }\n");
+        const r = cli("check", good, bad);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe(`${good}: ok (iris-1, iris, production, roles: database)\n`);
+        expect(r.stderr).toBe([
+            `${bad}: name: must be a lower-case DNS label (a-z, 0-9, '-', at most 63 characters) (got "Bad")`,
+            `${bad}: product: must be one of: iris, gtm, yottadb (got "cache")`,
+            `${bad}: network.adminCidrs[0]: opens SSH to the whole Internet; list the networks that need it (got "0.0.0.0/0")`,
+            "",
+        ].join("\n"));
+        expect(cli("check", good).code).toBe(0);
+    });
+
+    it("rules, plan, render and merge print what the components use", () => {
+        expect(JSON.parse(cli("rules", good).stdout)).toEqual(deriveRules(profile));
+        expect(JSON.parse(cli("plan", good, "--os-family", "rhel").stdout)).toEqual(JSON.parse(JSON.stringify(hardeningPlan(profile, "rhel"))));
+        expect(cli("render", good, "--os-family", "rhel").stdout).toBe(renderHostScript(profile, { osFamily: "rhel" }));
+        expect(cli("merge", good).stdout).toBe(renderMergeFile(profile));
+    });
+
+    it("audit-cpf lists each deviation and exits 1", () => {
+        const cpfPath = path.join(__dirname, "fixtures/cpf/iris-2020.4-shard-linux.cpf");
+        const r = cli("audit-cpf", good, cpfPath);
+        const deviations = auditCpf(profile, readFileSync(cpfPath, "utf8"), cpfPath);
+        expect(deviations.length).toBeGreaterThan(0);
+        expect(r.code).toBe(1);
+        expect(r.stdout.trim().split("\n")).toHaveLength(deviations.length);
+        expect(r.stdout).toContain(`${cpfPath}: ${deviations[0].field}: ${deviations[0].message}`);
+    });
+
+    it("refuses bad usage and a bad --os-family with exit 2", () => {
+        expect(cli("rules").code).toBe(2);
+        expect(cli("rules", good, good).code).toBe(2);
+        expect(cli("frobnicate", good)).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+        expect(cli("render", good, "--os-family", "arch")).toMatchObject({ code: 2, stderr: 'arguments: --os-family: must be one of: debian, rhel (got "arch")\n' });
+    });
+});
