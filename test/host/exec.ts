@@ -330,3 +330,60 @@ export function cleanupAll(): void {
 export function pendingCleanups(): string[] {
     return cleanups.map((c) => c.label);
 }
+
+export interface Background {
+    pid: number;
+    /** What matched the readiness pattern on its stdout. */
+    match: RegExpExecArray;
+    /** Stop it (idempotent, synchronous); registered for cleanup too. */
+    stop(): void;
+}
+
+/**
+ * Starts a helper process in its own process group and waits (10 s at most) until its stdout
+ * matches `ready`. Stopping sends `stopSignal` to the group, waits up to 3 s, then SIGKILLs it.
+ * Throws with the helper's stderr if it exits or times out first.
+ */
+export async function startBackground(argv: readonly string[], label: string, ready: RegExp, stopSignal: NodeJS.Signals): Promise<Background> {
+    checkArgv(argv);
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], detached: true, env: BASE_ENV });
+    const pid = child.pid;
+    if (!pid) throw new Error(`could not start ${label}`);
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    let stopped = false;
+    const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        if (child.exitCode !== null || child.signalCode !== null) return; // already exited (and reaped)
+        killGroup(pid, stopSignal);
+        const end = Date.now() + 3000;
+        while (processAlive(pid) && Date.now() < end) sleepSync(20);
+        killGroup(pid, "SIGKILL");
+    };
+    const unregister = registerCleanup(label, stop);
+    const match = await new Promise<RegExpExecArray | null>((resolve) => {
+        const timer = setTimeout(() => resolve(null), 10_000);
+        const check = () => {
+            const m = ready.exec(out);
+            if (m) {
+                clearTimeout(timer);
+                resolve(m);
+            }
+        };
+        child.stdout.on("data", check);
+        child.on("exit", () => {
+            clearTimeout(timer);
+            resolve(null);
+        });
+    });
+    if (match === null) {
+        unregister();
+        throw new Error(`${label} did not start: ${err.trim()}`);
+    }
+    child.stdout.destroy();
+    child.stderr.destroy();
+    return { pid, match, stop: unregister };
+}

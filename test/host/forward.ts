@@ -9,8 +9,7 @@
 // other client in the test network), and no interface, address or route is
 // added to this machine's namespace. Everything stops with the forwarder, and
 // the forwarder stops with this process or after its lifetime.
-import { spawn } from "node:child_process";
-import { BASE_ENV, IPV4_RE, assertMatch, assertPort, killGroup, processAlive, registerCleanup, sleepSync } from "./exec";
+import { IPV4_RE, assertMatch, assertPort, startBackground } from "./exec";
 import { nsArgv } from "./netns";
 
 const PIPE_JS = String.raw`
@@ -67,44 +66,6 @@ srv.listen(0, "127.0.0.1", () => console.log("PORT " + srv.address().port));
 setInterval(() => {}, 1 << 30);
 `;
     const argv = ["setpriv", "--pdeathsig", "TERM", "--", process.execPath, "-e", script, String(lifetimeMs), JSON.stringify(pipeArgv)];
-    const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], detached: true, env: BASE_ENV });
-    const pid = child.pid;
-    if (!pid) throw new Error("could not start forwarder");
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    let stopped = false;
-    const stop = () => {
-        if (stopped) return;
-        stopped = true;
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        killGroup(pid, "SIGTERM");
-        const end = Date.now() + 2000;
-        while (processAlive(pid) && Date.now() < end) sleepSync(20);
-        killGroup(pid, "SIGKILL");
-    };
-    const unregister = registerCleanup(`forwarder 127.0.0.1 -> ${fromNs} ${host}:${port}`, stop);
-    const localPort = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => resolve(null), 10_000);
-        const check = () => {
-            const m = /PORT (\d+)/.exec(out);
-            if (m) {
-                clearTimeout(timer);
-                resolve(Number(m[1]));
-            }
-        };
-        child.stdout.on("data", check);
-        child.on("exit", () => {
-            clearTimeout(timer);
-            resolve(null);
-        });
-    });
-    if (localPort === null) {
-        unregister();
-        throw new Error(`forwarder to ${host}:${port} via ${fromNs} did not start: ${err.trim()}`);
-    }
-    child.stdout.destroy();
-    child.stderr.destroy();
-    return { port: localPort, fromNs, host, targetPort: port, pid, stop: unregister };
+    const { pid, match, stop } = await startBackground(argv, `forwarder 127.0.0.1 -> ${fromNs} ${host}:${port}`, /PORT (\d+)/, "SIGTERM");
+    return { port: Number(match[1]), fromNs, host, targetPort: port, pid, stop };
 }

@@ -1,8 +1,7 @@
 // TCP/UDP reachability probes between namespaces. Listener and client are small
 // Node.js scripts run with this same Node binary under `ip netns exec`; both stop
 // by themselves (client: timeout; listener: lifetime limit + parent-death signal).
-import { spawn } from "node:child_process";
-import { BASE_ENV, IPV4_RE, assertMatch, assertPort, killGroup, processAlive, registerCleanup, run, sleep, sleepSync } from "./exec";
+import { IPV4_RE, assertMatch, assertPort, run, sleep, startBackground } from "./exec";
 import { nsArgv } from "./netns";
 
 export type Proto = "tcp" | "udp";
@@ -121,44 +120,8 @@ export async function startListener(ns: string, proto: Proto, host: string, port
     assertPort(port);
     if (!Number.isInteger(lifetimeMs) || lifetimeMs < 1000 || lifetimeMs > 3_600_000) throw new Error(`invalid lifetime: ${lifetimeMs}`);
     const argv = ["setpriv", "--pdeathsig", "KILL", "--", ...nsArgv(ns, [process.execPath, "-e", LISTENER_JS, proto, host, String(port), String(lifetimeMs)])];
-    const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], detached: true, env: BASE_ENV });
-    const pid = child.pid;
-    if (!pid) throw new Error("could not start listener");
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    let stopped = false;
-    const stop = () => {
-        if (stopped) return;
-        stopped = true;
-        if (child.exitCode !== null || child.signalCode !== null) return; // already exited (and reaped)
-        killGroup(pid, "SIGKILL");
-        const end = Date.now() + 3000;
-        while (processAlive(pid) && Date.now() < end) sleepSync(20);
-    };
-    const unregister = registerCleanup(`listener ${proto} ${ns} ${host}:${port}`, stop);
-    const ready = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 10_000);
-        const check = () => {
-            if (out.includes("READY")) {
-                clearTimeout(timer);
-                resolve(true);
-            }
-        };
-        child.stdout.on("data", check);
-        child.on("exit", () => {
-            clearTimeout(timer);
-            resolve(false);
-        });
-    });
-    if (!ready) {
-        unregister();
-        throw new Error(`listener ${proto} ${host}:${port} in ${ns} did not start: ${err.trim()}`);
-    }
-    child.stdout.destroy();
-    child.stderr.destroy();
-    return { proto, ns, host, port, pid, stop: unregister };
+    const { pid, stop } = await startBackground(argv, `listener ${proto} ${ns} ${host}:${port}`, /READY/, "SIGKILL");
+    return { proto, ns, host, port, pid, stop };
 }
 
 function checkProto(proto: string): asserts proto is Proto {
