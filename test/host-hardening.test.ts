@@ -189,6 +189,18 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         expect((await sshd.run(ns(admin), "echo still-admin")).stdout).toBe("still-admin\n");
     });
 
+    it("masks extra units the profile names, and reports one it cannot mask instead of deleting it", async () => {
+        const unit = "[Unit]\nDescription=test\n[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n";
+        await root.writeFile("/lib/systemd/system/vendor-agent.service", unit, "0644");
+        await root.writeFile("/etc/systemd/system/local-agent.service", unit, "0644");
+        const extra = gtmProfile(dist, { services: { cronAllow: ["root", "alice"], disable: ["vendor-agent.service", "local-agent.service"] } });
+        const summary = parseSummary((await apply(renderHostScript(extra))).stdout, extra);
+        expect(summary.changed.map((r) => `${r.item} ${r.detail}`)).toEqual(["vendor-agent.service disabled -> masked"]);
+        expect(summary.problems).toContainEqual({ kind: "finding", part: "services", item: "local-agent.service", detail: "could not be masked (a unit file in /etc/systemd/system?)" });
+        expect((await systemctl("is-enabled", "vendor-agent.service")).stdout.trim()).toBe("masked");
+        expect(await root.readFile("/etc/systemd/system/local-agent.service")).toBe(unit);
+    });
+
     it("refuses to chgrp -R a directory that is not the distribution", async () => {
         await root.execOk(["mkdir", "-p", "/srv/not-gtm"]);
         const wrong = gtmProfile("/srv/not-gtm");

@@ -145,7 +145,9 @@ table inet mdb_hardening {
 	}
 }
 `);
-        expect(renderNftProbe(p)).toBe(`table inet mdb_hardening_probe {
+        expect(renderNftProbe(p)).toBe(`table inet mdb_hardening_probe {}
+delete table inet mdb_hardening_probe
+table inet mdb_hardening_probe {
 	set admin_v4 { type ipv4_addr; flags interval; elements = { 10.9.0.0/24 }; }
 	set admin_v6 { type ipv6_addr; flags interval; elements = { fd00:9::/64 }; }
 }

@@ -206,16 +206,23 @@ apply_services() {
 		fi
 		state=$(systemctl is-enabled -- "$unit" 2>/dev/null || true)
 		if systemctl is-active --quiet -- "$unit" 2>/dev/null; then
-			systemctl stop -- "$unit"
-			changed services "$unit" "stopped"
+			if systemctl stop -- "$unit" 2>/dev/null; then
+				changed services "$unit" "stopped"
+			else
+				finding services "$unit" "could not be stopped"
+			fi
 		fi
 		if [ "$state" = masked ]; then
 			ok services "$unit" masked
-		else
-			systemctl disable -- "$unit" >/dev/null 2>&1 || true
-			systemctl mask -- "$unit" >/dev/null 2>&1
+			continue
+		fi
+		systemctl disable -- "$unit" >/dev/null 2>&1 || true
+		# mask refuses when a real unit file sits in /etc/systemd/system: report it, do not remove it.
+		if systemctl mask -- "$unit" >/dev/null 2>&1; then
 			systemctl reset-failed -- "$unit" >/dev/null 2>&1 || true
 			changed services "$unit" "${state:-unknown} -> masked"
+		else
+			finding services "$unit" "could not be masked (a unit file in /etc/systemd/system?)"
 		fi
 	done
 	for binary in "${CLIENT_BINARIES[@]}"; do

@@ -59,7 +59,7 @@ export function renderNftables(p: HostProfile): string {
     ].join("\n");
 }
 
-/** The probe table: only the admin sets, no hooks, so loading it changes no traffic. */
+/** The probe table: only the admin sets, no hooks, so loading it changes no traffic. Replaced whole, like ours. */
 export function renderNftProbe(p: HostProfile): string {
-    return [`table inet ${nftProbeTable} {`, ...adminSets(p, "\t"), "}", ""].join("\n");
+    return [`table inet ${nftProbeTable} {}`, `delete table inet ${nftProbeTable}`, `table inet ${nftProbeTable} {`, ...adminSets(p, "\t"), "}", ""].join("\n");
 }
