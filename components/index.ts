@@ -14,3 +14,4 @@ export { renderNftables } from "./host/nftables";
 export { parseSummary, parseReports, type HostSummary, type HostReport } from "./host/summary";
 export { renderMergeFile } from "./iris/merge";
 export { auditCpf, readInstanceEndpoints, reconcile, type Deviation, type InstanceEndpoints, type NamedServer } from "./iris/ports";
+export { parseCpf, formatCpf, getValue, setValue, sections, CpfSyntaxError, type CpfDocument, type CpfSection } from "./iris/cpf";
