@@ -141,6 +141,9 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         }
         expect(first.absent).toEqual(expect.arrayContaining(["named.service", "apache2.service", "/usr/bin/lpr"]));
         expect((await root.execOk(["stat", "-c", "%a", "/usr/bin/at"])).trim()).toBe("0");
+        // Recorded with dpkg, so an upgrade of the at package keeps the mode.
+        expect(await root.execOk(["dpkg-statoverride", "--list", "/usr/bin/at"])).toBe("root root 0 /usr/bin/at\n");
+        expect(first.changed.filter((r) => r.item === "/usr/bin/at").map((r) => r.detail)).toEqual(["chmod 000", "dpkg-statoverride root root 0"]);
         expect(await root.readFile("/etc/cron.allow")).toBe("root\nalice\n");
     });
 

@@ -198,7 +198,7 @@ unit_exists() {
 }
 
 apply_services() {
-	local unit state binary
+	local unit state binary real
 	for unit in "${DISABLE_UNITS[@]}"; do
 		if ! unit_exists "$unit"; then
 			say absent services "$unit" "not installed"
@@ -228,11 +228,25 @@ apply_services() {
 	for binary in "${CLIENT_BINARIES[@]}"; do
 		if [ ! -e "$binary" ]; then
 			say absent services "$binary" "not installed"
-		elif [ "$(stat -L -c '%a' -- "$binary")" = 0 ]; then
+			continue
+		fi
+		real=$(readlink -f -- "$binary")
+		if [ "$(stat -c '%a' -- "$real")" = 0 ]; then
 			ok services "$binary" "mode 000"
 		else
-			chmod 000 -- "$(readlink -f -- "$binary")"
+			chmod 000 -- "$real"
 			changed services "$binary" "chmod 000"
+		fi
+		# Debian: record the mode with dpkg, or the next upgrade of the package restores it.
+		# (dpkg-statoverride takes no "--"; the catalog's paths are absolute, so none reads as an option.)
+		if command -v dpkg-statoverride >/dev/null 2>&1 && dpkg -S -- "$real" >/dev/null 2>&1; then
+			if [ "$(dpkg-statoverride --list "$real" || true)" = "root root 0 $real" ]; then
+				ok services "$real" "dpkg-statoverride root root 0"
+			else
+				dpkg-statoverride --remove "$real" >/dev/null 2>&1 || true
+				dpkg-statoverride --add root root 0 "$real"
+				changed services "$real" "dpkg-statoverride root root 0"
+			fi
 		fi
 	done
 	ensure_file services "$CRON_ALLOW" root root 644 "$CRON_ALLOW_CONTENT"
