@@ -107,15 +107,20 @@ export function checkIpAddress(issues: Issues, field: string, value: unknown): v
     return true;
 }
 
+/** Whether network `inner` lies within network `outer` (same family, at least as long a prefix). */
+export function networkContains(outer: Cidr, inner: Cidr): boolean {
+    if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
+    const shift = BigInt((outer.family === 4 ? 32 : 128) - outer.prefix);
+    return outer.network >> shift === inner.network >> shift;
+}
+
 /** Whether the IP address `address` lies in `cidr` (a CIDR `parseCidr` accepts); false for anything else. */
 export function cidrContains(cidr: string, address: string): boolean {
-    const [network, prefix] = cidr.split("/");
     const family = net.isIP(address);
-    if (family === 0 || net.isIP(network) !== family || prefix === undefined) return false;
-    const type = family === 4 ? "ipv4" : "ipv6";
-    const list = new net.BlockList();
-    list.addSubnet(network, Number(prefix), type);
-    return list.check(address, type);
+    if (family === 0) return false;
+    const outer = parseCidr(cidr);
+    const inner = parseCidr(`${address}/${family === 4 ? 32 : 128}`);
+    return typeof outer !== "string" && typeof inner !== "string" && networkContains(outer, inner);
 }
 
 /** Loopback traffic never reaches the security group or the host firewall's filtered interfaces. */

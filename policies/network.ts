@@ -8,7 +8,7 @@
  * preview" for that resource; reading only what matters keeps unrelated unknowns from doing so.
  */
 import { sensitivePorts, type IrisEndpointId, type OsEndpointId, type Protocol } from "../components/catalog";
-import { parseCidr, type Cidr } from "../components/validate";
+import { networkContains, parseCidr, type Cidr } from "../components/validate";
 import type { Props } from "./policy";
 
 export type Direction = "ingress" | "egress";
@@ -164,12 +164,6 @@ export function parseNetworks(cidrs: readonly string[], describe: (index: number
     });
 }
 
-export function contains(outer: Network, inner: Network): boolean {
-    if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
-    const shift = BigInt((outer.family === 4 ? 32 : 128) - outer.prefix);
-    return outer.network >> shift === inner.network >> shift;
-}
-
 /** A CIDR peer as messages show it; one that does not parse cannot be checked, so policies count it against the rule. */
 function checked(text: string, ok: (cidr: Cidr) => boolean): string | undefined {
     const cidr = parseCidr(text);
@@ -182,7 +176,7 @@ function checked(text: string, ok: (cidr: Cidr) => boolean): string | undefined 
  * every non-address peer (a security group or prefix list cannot be checked against CIDRs).
  */
 export function peersOutside(peers: Peers, allowed: readonly Network[]): string[] {
-    const outside = peers.cidrs.map((text) => checked(text, (cidr) => allowed.some((a) => contains(a, cidr))));
+    const outside = peers.cidrs.map((text) => checked(text, (cidr) => allowed.some((a) => networkContains(a, cidr))));
     return [...outside.filter((p): p is string => p !== undefined), ...peers.others];
 }
 
