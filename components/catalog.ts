@@ -127,6 +127,10 @@ export const osEndpoints = {
 } as const satisfies Record<string, EndpointFact>;
 
 export type OsEndpointId = keyof typeof osEndpoints;
+export type EndpointId = IrisEndpointId | OsEndpointId;
+
+/** Every endpoint of the catalog by id. */
+export const endpoints: Readonly<Record<EndpointId, EndpointFact>> = { ...irisEndpoints, ...osEndpoints };
 
 /** IRIS service names (current spelling; the document's "%System_Monitor" is %Service_Monitor). */
 export const irisServices = {

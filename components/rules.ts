@@ -3,10 +3,12 @@
  *
  * This is the one derivation both enforcement points use: the AWS security group
  * (components/securityGroup.ts) and the host firewall rendered by the host script.
- * Only what a role or feature in the profile needs is opened.
+ * Only what a role or feature in the profile needs is opened: the rows of the peer-rule table
+ * (peerRules.ts) that apply, and the rules the profile declares.
  */
-import { irisEndpoints, osEndpoints, type Protocol } from "./catalog";
-import type { HostProfile } from "./profile";
+import { configurableIrisPorts, endpoints, type ConfigurableIrisPort, type EndpointId, type Protocol } from "./catalog";
+import { peerRules, ruleApplies } from "./peerRules";
+import type { DeclaredRule, HostProfile } from "./profile/model";
 import { parseCidr } from "./validate";
 
 export type Direction = "ingress" | "egress";
@@ -23,17 +25,14 @@ export interface NetworkRule {
     readonly description: string;
 }
 
-type Draft = Omit<NetworkRule, "cidrs"> & { cidrs: readonly string[] };
-
 /**
  * The rules, ingress first, in a stable order. A CIDR already allowed for the same direction,
  * protocol and port by an earlier rule is not repeated (AWS rejects duplicate permissions).
  */
 export function deriveRules(profile: HostProfile): NetworkRule[] {
-    const drafts = [...ingressDrafts(profile), ...egressDrafts(profile)];
     const covered = new Map<string, Set<string>>();
     const rules: NetworkRule[] = [];
-    for (const draft of drafts) {
+    for (const draft of drafts(profile)) {
         const key = `${draft.direction}/${draft.protocol}/${draft.port}`;
         const seen = covered.get(key) ?? new Set<string>();
         covered.set(key, seen);
@@ -44,68 +43,29 @@ export function deriveRules(profile: HostProfile): NetworkRule[] {
     return rules;
 }
 
-function ingressDrafts(p: HostProfile): Draft[] {
+/** The drafts of the table's rows that apply, then the profile's declared rules, ingress first. */
+function drafts(p: HostProfile): NetworkRule[] {
     const n = p.network;
-    const rule = (endpoint: string, protocol: Protocol, port: number, cidrs: readonly string[], description: string): Draft =>
-        ({ direction: "ingress", endpoint, protocol, port, cidrs, description });
-    const drafts: Draft[] = [rule("ssh", osEndpoints.ssh.protocol, n.sshPort, n.adminCidrs, "SSH from admin networks")];
-    const iris = p.iris;
-    if (iris) {
-        const { ports, features } = iris;
-        const tcp = "tcp" as const;
-        if (p.roles.includes("database")) {
-            drafts.push(rule("superserver", tcp, ports.superserver, n.appClients, "IRIS superserver from application clients"));
-            if (features.ecp) drafts.push(rule("superserver", tcp, ports.superserver, n.ecpClients, "IRIS superserver (ECP) from ECP application servers"));
-            if (features.mirror) {
-                drafts.push(
-                    rule("superserver", tcp, ports.superserver, n.mirrorMembers, "IRIS superserver (mirroring) from mirror members"),
-                    rule("iscAgent", tcp, ports.iscAgent, n.mirrorMembers, "ISCAgent from mirror members"),
-                );
-            }
-            // Validation refuses the private web server in production, so enabled means non-production here.
-            if (features.privateWebServer) drafts.push(rule("webServer", tcp, ports.webServer, n.adminCidrs, "IRIS private web server from admin networks (non-production)"));
-            if (features.jdbcGateway) drafts.push(rule("jdbcGateway", tcp, ports.jdbcGateway, n.jdbcClients, "IRIS JDBC gateway from explicitly allowed clients"));
-            drafts.push(rule("licenseQueryCallback", irisEndpoints.licenseQueryCallback.protocol, ports.licenseServer, n.licenseServers, "License query results from license servers (TCP callback)"));
-            if (features.monitor) drafts.push(rule("snmp", irisEndpoints.snmp.protocol, irisEndpoints.snmp.port, n.snmpManagers, "SNMP (IRIS monitor service) from SNMP managers"));
-        }
-        if (p.roles.includes("license-server")) {
-            drafts.push(rule("licenseServer", irisEndpoints.licenseServer.protocol, ports.licenseServer, n.licenseClients, "License requests from IRIS instances"));
-        }
-        if (p.roles.includes("arbiter")) {
-            drafts.push(rule("iscAgent", tcp, ports.iscAgent, n.mirrorMembers, "ISCAgent (arbiter) from mirror members"));
-        }
-    }
-    for (const custom of n.ingress) drafts.push(rule(`custom:${custom.name}`, custom.protocol, custom.port, custom.from, `Declared ingress ${custom.name}`));
-    return drafts;
+    const fromTable = peerRules
+        .filter((r) => ruleApplies(r, p.roles, p.iris?.features))
+        .map((r): NetworkRule => ({ direction: r.direction, endpoint: r.endpoint, protocol: endpoints[r.endpoint].protocol, port: endpointPort(p, r.endpoint), cidrs: n[r.list], description: r.description }));
+    const declared = (direction: Direction, rule: DeclaredRule, cidrs: readonly string[]): NetworkRule =>
+        ({ direction, endpoint: `custom:${rule.name}`, protocol: rule.protocol, port: rule.port, cidrs, description: `Declared ${direction} ${rule.name}` });
+    return [
+        ...fromTable.filter((d) => d.direction === "ingress"),
+        ...n.ingress.map((rule) => declared("ingress", rule, rule.from)),
+        ...fromTable.filter((d) => d.direction === "egress"),
+        ...n.egress.map((rule) => declared("egress", rule, rule.to)),
+    ];
 }
 
-function egressDrafts(p: HostProfile): Draft[] {
-    const n = p.network;
-    const rule = (endpoint: string, protocol: Protocol, port: number, cidrs: readonly string[], description: string): Draft =>
-        ({ direction: "egress", endpoint, protocol, port, cidrs, description });
-    const drafts: Draft[] = [];
-    const iris = p.iris;
-    if (iris) {
-        const { ports, features } = iris;
-        const tcp = "tcp" as const;
-        if (p.roles.includes("database")) {
-            drafts.push(rule("licenseServer", irisEndpoints.licenseServer.protocol, ports.licenseServer, n.licenseServers, "License requests to license servers"));
-            if (features.ecp) drafts.push(rule("superserver", tcp, ports.superserver, n.ecpDataServers, "ECP to data servers"));
-            if (features.mirror) {
-                drafts.push(
-                    rule("superserver", tcp, ports.superserver, n.mirrorMembers, "IRIS superserver (mirroring) to mirror members"),
-                    rule("iscAgent", tcp, ports.iscAgent, n.mirrorMembers, "ISCAgent on mirror members"),
-                    rule("iscAgent", tcp, ports.iscAgent, n.arbiter, "ISCAgent on the arbiter"),
-                );
-            }
-            if (features.monitor) drafts.push(rule("snmpTrap", irisEndpoints.snmpTrap.protocol, irisEndpoints.snmpTrap.port, n.snmpManagers, "SNMP traps to SNMP managers"));
-        }
-        if (p.roles.includes("license-server")) {
-            drafts.push(rule("licenseQueryCallback", irisEndpoints.licenseQueryCallback.protocol, ports.licenseServer, n.licenseClients, "License query results to IRIS instances (TCP callback)"));
-        }
-    }
-    for (const custom of n.egress) drafts.push(rule(`custom:${custom.name}`, custom.protocol, custom.port, custom.to, `Declared egress ${custom.name}`));
-    return drafts;
+/** The port the profile gives an endpoint: SSH and the configurable IRIS ports are the profile's; the license callback shares the license port. */
+function endpointPort(p: HostProfile, endpoint: EndpointId): number {
+    if (endpoint === "ssh") return p.network.sshPort;
+    const ports = p.iris?.ports;
+    if (ports && endpoint === "licenseQueryCallback") return ports.licenseServer;
+    if (ports && (configurableIrisPorts as readonly string[]).includes(endpoint)) return ports[endpoint as ConfigurableIrisPort];
+    return endpoints[endpoint].port;
 }
 
 /** Splits validated CIDRs by address family (AWS and nftables take them separately). */

@@ -198,3 +198,62 @@ function ipv6ToBigInt(address: string): bigint {
 function formatIpv4(value: bigint): string {
     return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 0xffn).toString()).join(".");
 }
+
+// ---- generic readers: each checks one shape and records what is wrong with its field ----
+
+/** A mapping as read from YAML or stack config, before its fields are checked. */
+export type Raw = Record<string, unknown>;
+
+/** Checks that `value` is a mapping with only the `allowed` keys; returns it or undefined. */
+export function readObject(issues: Issues, field: string, value: unknown, allowed: readonly string[]): Raw | undefined {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== "object" || Array.isArray(value)) {
+        issues.fail(field, value, "must be a mapping");
+        return undefined;
+    }
+    for (const key of Object.keys(value)) {
+        if (!allowed.includes(key)) issues.fail(join(field, key), key, `unknown field; expected one of: ${allowed.join(", ")}`);
+    }
+    return value as Raw;
+}
+
+export function readList(issues: Issues, field: string, value: unknown): unknown[] {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) {
+        issues.fail(field, value, "must be a list");
+        return [];
+    }
+    return value;
+}
+
+export function readBoolean(issues: Issues, field: string, value: unknown, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value === "boolean") return value;
+    issues.fail(field, value, "must be true or false");
+    return fallback;
+}
+
+export function readChoice<T extends string>(issues: Issues, field: string, value: unknown, choices: readonly T[]): T | undefined {
+    if ((choices as readonly unknown[]).includes(value)) return value as T;
+    issues.fail(field, value, value === undefined ? `is required; one of: ${choices.join(", ")}` : `must be one of: ${choices.join(", ")}`);
+    return undefined;
+}
+
+/** The dotted field path of `key` under `parent` (`network.adminCidrs[1]`). */
+export function join(parent: string, key: string | number): string {
+    if (typeof key === "number") return `${parent}[${key}]`;
+    return parent ? `${parent}.${key}` : key;
+}
+
+export function readStrings(
+    issues: Issues,
+    field: string,
+    value: unknown,
+    check: (issues: Issues, field: string, v: unknown) => boolean,
+): string[] {
+    const out: string[] = [];
+    readList(issues, field, value).forEach((item, i) => {
+        if (check(issues, join(field, i), item)) out.push(item as string);
+    });
+    return out;
+}

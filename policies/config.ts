@@ -6,6 +6,7 @@
  * (pack.ts) sets it on all of them at once.
  */
 import { databaseHostRole, hostTags } from "../components/catalog";
+import { productionEnvironment } from "../components/profile/model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { parseNetworks, type Network } from "./network";
 import { stackNameOf, type Property, type Props } from "./policy";
@@ -75,8 +76,7 @@ export const productionProperties = {
     environmentTag: {
         ...tagSchema,
         description: "Resource tag that marks a production resource in any stack.",
-        // The profile's production environment name (not imported: profile.ts pulls in the YAML parser).
-        default: { key: hostTags.environment, value: "production" },
+        default: { key: hostTags.environment, value: productionEnvironment },
     },
 } satisfies { [K in keyof ProductionConfig]: Property<ProductionConfig[K]> };
 

@@ -208,7 +208,11 @@ describe("bad input names the field and the value", () => {
         expect(problems(irisInput({ network: network({ ecpClients: ["10.4.0.0/24"], jdbcClients: ["10.5.0.0/24"], snmpManagers: ["10.6.0.0/24"] }) }))).toEqual([
             'network.ecpClients: ECP clients need iris.features.ecp: true (got ["10.4.0.0/24"])',
             'network.jdbcClients: JDBC clients need iris.features.jdbcGateway: true (got ["10.5.0.0/24"])',
-            'network.snmpManagers: SNMP managers need iris.features.monitor: true (got ["10.6.0.0/24"])',
+            'network.snmpManagers: SNMP managers need iris.features.monitor: true on a database host (got ["10.6.0.0/24"])',
+        ]);
+        // The monitor service runs in an instance: a license server's SNMP managers would open nothing.
+        expect(problems(irisInput({ roles: ["license-server"], iris: { features: { monitor: true } }, network: { adminCidrs: [admin], licenseClients: [apps], snmpManagers: ["10.6.0.0/24"] } }))).toEqual([
+            'network.snmpManagers: SNMP managers need iris.features.monitor: true on a database host (got ["10.6.0.0/24"])',
         ]);
         expect(problems(irisInput({ iris: { features: { mirror: true } } }))).toEqual([
             "network.mirrorMembers: mirroring needs the other members' addresses (got [])",

@@ -1,5 +1,5 @@
 /**
- * The hardening profile: everything the module needs to know about one database host.
+ * Reads a hardening profile (model.ts), section by section.
  *
  * The same shape is read from a YAML file (`parseProfile`), from stack config
  * (`Pulumi.<stack>.yaml`, see index.ts) or built in code (`validateProfile`). Validation fills
@@ -15,11 +15,8 @@ import {
     productIds,
     products,
     yottadbRestrictFacilities,
-    type ConfigurableIrisPort,
-    type ProductId,
-    type Protocol,
     type YottadbRestrictFacility,
-} from "./catalog";
+} from "../catalog";
 import {
     checkAbsolutePath,
     checkCidr,
@@ -31,147 +28,30 @@ import {
     checkUnitName,
     isWorld,
     Issues,
+    join,
     ProfileError,
-} from "./validate";
-
-export const environments = ["production", "staging", "development"] as const;
-export type Environment = (typeof environments)[number];
-
-/**
- * What a host is: an IRIS `database` instance, the IRIS `license-server` (licmanager), a mirror
- * `arbiter` (ISCAgent only). GT.M and YottaDB hosts are always `database`.
- */
-export const roles = ["database", "license-server", "arbiter"] as const;
-export type Role = (typeof roles)[number];
-
-/** IRIS features that open ports or start processes when used. */
-export const irisFeatures = ["ecp", "privateWebServer", "jdbcGateway", "monitor", "mirror"] as const;
-export type IrisFeature = (typeof irisFeatures)[number];
-
-export interface IrisSettings {
-    /** Instance name, as `iris list` shows it. */
-    readonly instance: string;
-    /** Installation directory (its `iris.cpf` holds the real ports). */
-    readonly installDir: string;
-    /** Features in use; each defaults to off. */
-    readonly features: Readonly<Record<IrisFeature, boolean>>;
-    /** Ports the instance uses; each defaults to the catalog value. */
-    readonly ports: Readonly<Record<ConfigurableIrisPort, number>>;
-    /** One local address the superserver binds to (`[Startup] DefaultPortBindAddress`); unset: the instance's own setting. */
-    readonly superserverBindAddress?: string;
-}
-
-export interface DistributionSettings {
-    /** `$gtm_dist` / `$ydb_dist`: the directory restricted to the group. */
-    readonly path: string;
-    /** Group allowed to run the database (`gtmusers` / `yottadbusers` by default). */
-    readonly group: string;
-    /** Users added to the group. */
-    readonly members: readonly string[];
-    /** `$gtm_tmp`/`$ydb_tmp` pinned for gtmsecshr. */
-    readonly tmpDir: string;
-    /** `$gtm_log`/`$ydb_log` pinned for gtmsecshr. */
-    readonly logDir: string;
-    /** YottaDB restrict.txt: facility → group allowed to use it (empty: no file written). */
-    readonly restrict: Readonly<Partial<Record<YottadbRestrictFacility, string>>>;
-}
-
-export interface DatabaseFiles {
-    /** Database files whose ownership is checked and reported. */
-    readonly files: readonly string[];
-    /** Configuration databases that do not change in normal operation: made read-only for everyone. */
-    readonly readOnly: readonly string[];
-}
-
-interface DeclaredRule {
-    /** Short name used in rule descriptions. */
-    readonly name: string;
-    readonly port: number;
-    readonly protocol: Protocol;
-}
-
-/** An application endpoint on this host, reachable from `from`. */
-export interface IngressRule extends DeclaredRule {
-    readonly from: readonly string[];
-}
-
-/** Outbound traffic to `to`. */
-export interface EgressRule extends DeclaredRule {
-    readonly to: readonly string[];
-}
-
-export interface NetworkSettings {
-    readonly sshPort: number;
-    /** Who may SSH in (and reach the private web server where it is allowed). */
-    readonly adminCidrs: readonly string[];
-    /** Application clients of the IRIS superserver. */
-    readonly appClients: readonly string[];
-    /** ECP application servers that connect to this data server (needs `features.ecp`). */
-    readonly ecpClients: readonly string[];
-    /** ECP data servers this host connects to as an ECP application server (needs `features.ecp`). */
-    readonly ecpDataServers: readonly string[];
-    /** License servers this instance uses (UDP to them, their TCP query callback back). */
-    readonly licenseServers: readonly string[];
-    /** Instances served by this host when it has the `license-server` role. */
-    readonly licenseClients: readonly string[];
-    /** Other mirror members (needs `features.mirror`, or the `arbiter` role). */
-    readonly mirrorMembers: readonly string[];
-    /** The mirror arbiter, reached on its ISCAgent port. */
-    readonly arbiter: readonly string[];
-    /** Explicit off-host clients of the JDBC gateway; without them it stays on-host. */
-    readonly jdbcClients: readonly string[];
-    /** SNMP managers that poll the monitor service and receive its traps (needs `features.monitor`). */
-    readonly snmpManagers: readonly string[];
-    /** Application endpoints on this host beyond the catalog's. */
-    readonly ingress: readonly IngressRule[];
-    /** Outbound traffic the host needs beyond its peers (default: none; see README). */
-    readonly egress: readonly EgressRule[];
-}
-
-export interface ServiceSettings {
-    /** Optional units to leave running (e.g. `apache2.service` serving the Web Gateway). */
-    readonly keep: readonly string[];
-    /** Extra units to stop, disable and mask. */
-    readonly disable: readonly string[];
-    /** Users allowed to use cron (written to cron.allow; default: root only). */
-    readonly cronAllow: readonly string[];
-    /** Process names (as `ps` shows them) the daemon audit accepts beyond the catalog's list. */
-    readonly allowDaemons: readonly string[];
-}
-
-export interface HardeningSwitches {
-    /** Host firewall (nftables). */
-    readonly firewall: boolean;
-    /** Stop, disable and mask optional daemons. */
-    readonly services: boolean;
-    /** Restrict the GT.M/YottaDB distribution to its group. */
-    readonly distribution: boolean;
-    /** Apply the IRIS configuration merge file with `iris merge` (IRIS database hosts). */
-    readonly irisConfig: boolean;
-}
-
-export interface HostProfile {
-    readonly name: string;
-    readonly product: ProductId;
-    readonly environment: Environment;
-    readonly roles: readonly Role[];
-    /** IRIS only. */
-    readonly iris?: IrisSettings;
-    /** GT.M and YottaDB only. */
-    readonly distribution?: DistributionSettings;
-    readonly databases: DatabaseFiles;
-    readonly network: NetworkSettings;
-    readonly services: ServiceSettings;
-    readonly hardening: HardeningSwitches;
-}
-
-/** Deeply optional input form; `validateProfile` turns it into a `HostProfile`. */
-export type HostProfileInput = DeepPartialInput<HostProfile>;
-type DeepPartialInput<T> = T extends readonly (infer U)[]
-    ? readonly DeepPartialInput<U>[]
-    : T extends object
-      ? { readonly [K in keyof T]?: DeepPartialInput<T[K]> }
-      : T;
+    readBoolean,
+    readChoice,
+    readList,
+    readObject,
+    readStrings,
+    type Raw,
+} from "../validate";
+import { checkConsistency } from "./consistency";
+import {
+    environments,
+    irisFeatures,
+    roles,
+    type DatabaseFiles,
+    type DeclaredRule,
+    type DistributionSettings,
+    type HardeningSwitches,
+    type HostProfile,
+    type IrisSettings,
+    type NetworkSettings,
+    type Role,
+    type ServiceSettings,
+} from "./model";
 
 /** Parses a YAML profile document and validates it. */
 export function parseProfile(text: string, source = "profile"): HostProfile {
@@ -188,61 +68,6 @@ export function parseProfile(text: string, source = "profile"): HostProfile {
         );
     }
     return validateProfile(doc.toJS(), source);
-}
-
-type Raw = Record<string, unknown>;
-
-/** Checks that `value` is a mapping with only the `allowed` keys; returns it or undefined. */
-function readObject(issues: Issues, field: string, value: unknown, allowed: readonly string[]): Raw | undefined {
-    if (value === undefined || value === null) return {};
-    if (typeof value !== "object" || Array.isArray(value)) {
-        issues.fail(field, value, "must be a mapping");
-        return undefined;
-    }
-    for (const key of Object.keys(value)) {
-        if (!allowed.includes(key)) issues.fail(join(field, key), key, `unknown field; expected one of: ${allowed.join(", ")}`);
-    }
-    return value as Raw;
-}
-
-function readList(issues: Issues, field: string, value: unknown): unknown[] {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) {
-        issues.fail(field, value, "must be a list");
-        return [];
-    }
-    return value;
-}
-
-function readBoolean(issues: Issues, field: string, value: unknown, fallback: boolean): boolean {
-    if (value === undefined) return fallback;
-    if (typeof value === "boolean") return value;
-    issues.fail(field, value, "must be true or false");
-    return fallback;
-}
-
-function readChoice<T extends string>(issues: Issues, field: string, value: unknown, choices: readonly T[]): T | undefined {
-    if ((choices as readonly unknown[]).includes(value)) return value as T;
-    issues.fail(field, value, value === undefined ? `is required; one of: ${choices.join(", ")}` : `must be one of: ${choices.join(", ")}`);
-    return undefined;
-}
-
-function join(parent: string, key: string | number): string {
-    if (typeof key === "number") return `${parent}[${key}]`;
-    return parent ? `${parent}.${key}` : key;
-}
-
-function readStrings(
-    issues: Issues,
-    field: string,
-    value: unknown,
-    check: (issues: Issues, field: string, v: unknown) => boolean,
-): string[] {
-    const out: string[] = [];
-    readList(issues, field, value).forEach((item, i) => {
-        if (check(issues, join(field, i), item)) out.push(item as string);
-    });
-    return out;
 }
 
 /** Ingress sources: valid CIDRs that are never the whole Internet. */
@@ -342,7 +167,6 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
         hardening,
     };
     checkConsistency(issues, profile);
-    checkPortCollisions(issues, profile);
     issues.throwIfAny(source);
     return profile;
 }
@@ -463,76 +287,3 @@ function readServices(issues: Issues, value: unknown): ServiceSettings {
     };
 }
 
-/** Cross-field rules: a peer list only makes sense with the feature or role that uses it. */
-function checkConsistency(issues: Issues, p: HostProfile): void {
-    const n = p.network;
-    const has = (role: Role) => p.roles.includes(role);
-    const requires = (field: keyof NetworkSettings, ok: boolean, why: string) => {
-        const list = n[field] as readonly unknown[];
-        if (list.length > 0 && !ok) issues.fail(`network.${field}`, list, why);
-    };
-    if (p.product !== "iris") {
-        for (const field of ["appClients", "ecpClients", "ecpDataServers", "licenseServers", "licenseClients", "mirrorMembers", "arbiter", "jdbcClients", "snmpManagers"] as const) {
-            requires(field, false, `is an IRIS setting; ${products[p.product].displayName} has no network listener of its own — declare the application's listener in network.ingress`);
-        }
-        return;
-    }
-    const f = p.iris!.features;
-    if (f.privateWebServer && p.environment === "production") {
-        issues.fail("iris.features.privateWebServer", true, "the private web server is for development and must not run in production (environment: production); serve the Management Portal through a Web Gateway");
-    }
-    requires("appClients", has("database"), "superserver clients need the database role");
-    requires("ecpClients", has("database") && f.ecp, "ECP clients need iris.features.ecp: true");
-    requires("ecpDataServers", has("database") && f.ecp, "ECP data servers need iris.features.ecp: true");
-    requires("licenseServers", has("database"), "license servers are used by the database role");
-    requires("jdbcClients", has("database") && f.jdbcGateway, "JDBC clients need iris.features.jdbcGateway: true");
-    requires("snmpManagers", f.monitor, "SNMP managers need iris.features.monitor: true");
-    requires("mirrorMembers", f.mirror || has("arbiter"), "mirror members need iris.features.mirror: true or the arbiter role");
-    requires("arbiter", f.mirror && has("database"), "an arbiter is used by mirrored database hosts (iris.features.mirror: true)");
-    if (has("license-server") && n.licenseClients.length === 0) {
-        issues.fail("network.licenseClients", n.licenseClients, "a license server needs the instances it serves");
-    }
-    requires("licenseClients", has("license-server"), "license clients are served by the license-server role");
-    if ((f.mirror || has("arbiter")) && n.mirrorMembers.length === 0) {
-        issues.fail("network.mirrorMembers", n.mirrorMembers, "mirroring needs the other members' addresses");
-    }
-    if (f.ecp && !has("database")) issues.fail("iris.features.ecp", true, "ECP is served by the database role");
-}
-
-/** Every port the profile configures on the host, used or not, with what it belongs to. */
-function configuredPorts(p: HostProfile): { name: string; port: number; protocol: Protocol }[] {
-    const out: { name: string; port: number; protocol: Protocol }[] = [{ name: "ssh", port: p.network.sshPort, protocol: "tcp" }];
-    if (p.iris) {
-        const ports = p.iris.ports;
-        // All configured IRIS ports count, used or not: the instance's configuration holds them all.
-        out.push(
-            { name: "superserver", port: ports.superserver, protocol: "tcp" },
-            { name: "webServer", port: ports.webServer, protocol: "tcp" },
-            { name: "jdbcGateway", port: ports.jdbcGateway, protocol: "tcp" },
-            { name: "iscAgent", port: ports.iscAgent, protocol: "tcp" },
-            { name: "licenseQueryCallback", port: ports.licenseServer, protocol: "tcp" },
-        );
-        if (p.roles.includes("license-server")) out.push({ name: "licenseServer", port: ports.licenseServer, protocol: "udp" });
-        if (p.iris.features.monitor) out.push({ name: "snmp", port: irisEndpoints.snmp.port, protocol: "udp" }, { name: "agentx", port: irisEndpoints.agentx.port, protocol: "tcp" });
-    }
-    for (const rule of p.network.ingress) out.push({ name: `ingress ${rule.name}`, port: rule.port, protocol: rule.protocol });
-    return out;
-}
-
-function checkPortCollisions(issues: Issues, p: HostProfile): void {
-    const seen = new Map<string, string>();
-    for (const l of configuredPorts(p)) {
-        const key = `${l.port}/${l.protocol}`;
-        const other = seen.get(key);
-        if (other) issues.fail(portField(l.name), l.port, `port collision: ${other} and ${l.name} both use ${key}`);
-        else seen.set(key, l.name);
-    }
-}
-
-function portField(listener: string): string {
-    if (listener === "ssh") return "network.sshPort";
-    if (listener.startsWith("ingress ")) return `network.ingress (${listener.slice(8)}).port`;
-    if (listener === "licenseQueryCallback") return "iris.ports.licenseServer";
-    if ((configurableIrisPorts as readonly string[]).includes(listener)) return `iris.ports.${listener}`;
-    return listener;
-}
