@@ -33,7 +33,7 @@ function checkPeerLists(issues: Issues, p: HostProfile): void {
         if (when && n[list].length === 0) issues.fail(`network.${list}`, n[list], why);
     };
     needs("licenseClients", has("license-server"), "a license server needs the instances it serves");
-    needs("mirrorMembers", f.mirror || has("arbiter"), "mirroring needs the other members' addresses");
+    needs("mirrorMembers", (f.mirror && has("database")) || has("arbiter"), "mirroring needs the other members' addresses");
     if (f.ecp && !has("database")) issues.fail("iris.features.ecp", true, "ECP is served by the database role");
 }
 
