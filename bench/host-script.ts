@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { renderHostScript } from "../components/host/script";
+import { hardeningPlan } from "../components/plan";
 import { parseSummary } from "../components/host/summary";
 import { validateProfile } from "../components/profile";
 import * as h from "../test/host/harness";
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
                 distribution: { path: h.findGtmDist(root.dir), members: ["alice"] },
                 network: { adminCidrs: [`${net.nodes[1].addr}/32`] },
             });
-            const script = renderHostScript(profile);
+            const script = renderHostScript(hardeningPlan(profile));
             scriptBytes = Buffer.byteLength(script);
             const accepted = () => sshd.log().split("\n").filter((l) => l.includes("Accepted publickey")).length;
             for (const [times, label] of [[first, "first"], [rerun, "re-run"]] as const) {
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
                 const start = process.hrtime.bigint();
                 const result = await sshd.run(net.nodes[1].ns, "bash -s", { input: script, timeoutMs: 300_000 });
                 times.push(Number(process.hrtime.bigint() - start) / 1e6);
-                const summary = parseSummary(result.stdout, profile);
+                const summary = parseSummary(result.stdout);
                 if (label === "first") changes = summary.changes;
                 else if (summary.changes !== 0) throw new Error(`re-run changed ${summary.changes} things`);
                 sessions.push(accepted() - before);

@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { componentTypes, databaseHostRole, hostTags, irisEndpoints, osEndpoints } from "../components/catalog";
-import { hardeningPlan } from "../components/plan";
+import { hardeningOutput, hardeningPlan } from "../components/plan";
 import { validateProfile } from "../components/profile";
 import { ruleTypes } from "../policies/network";
 import { policies } from "../policies/pack";
@@ -29,15 +29,15 @@ import { SdkAnalyzer } from "../test/policies/helpers/sdk";
  * the world, so reporting is part of the cost.
  */
 function syntheticStack(resources: number): Resource[] {
-    const plan = hardeningPlan(validateProfile({ name: "bench", product: "yottadb", environment: "production",
-        distribution: { path: "/opt/yottadb/r2.02", members: ["app"] }, network: { adminCidrs: ["10.250.0.0/24"] } }));
+    const hardening = hardeningOutput(hardeningPlan(validateProfile({ name: "bench", product: "yottadb", environment: "production",
+        distribution: { path: "/opt/yottadb/r2.02", members: ["app"] }, network: { adminCidrs: ["10.250.0.0/24"] } })));
     const tcp = (port: number, cidr: string) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [cidr] });
     const stack: Resource[] = [];
     for (let i = 0; stack.length < resources; i++) {
         const n = (name: string) => `${name}-${i}`;
         const sources = i % 10 === 0 ? "0.0.0.0/0" : "10.1.0.0/24";
         stack.push(
-            { type: componentTypes.databaseHost, name: n("host"), props: { hardening: plan } },
+            { type: componentTypes.databaseHost, name: n("host"), props: { hardening } },
             { type: "mdb-hardening:network:DatabaseSecurityGroup", name: n("sg-component"), props: {}, parent: n("host") },
             {
                 type: ruleTypes.securityGroup, name: n("sg"), parent: n("sg-component"),

@@ -13,14 +13,13 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { OsFamily } from "../components/catalog";
+import { defaultOsFamily } from "../components/catalog";
 import { renderHostScript } from "../components/host/script";
 import { CpfSyntaxError } from "../components/iris/cpf";
 import { renderMergeFile } from "../components/iris/merge";
 import { auditCpf } from "../components/iris/ports";
-import { hardeningPlan } from "../components/plan";
+import { hardeningOutput, hardeningPlan, type HardeningPlan } from "../components/plan";
 import { parseProfile, type HostProfile } from "../components/profile";
-import { deriveRules } from "../components/rules";
 import { checkOsFamily, formatIssue, Issues, ProfileError } from "../components/validate";
 
 const usage = "usage: mdb-hardening check <profile.yaml>... | rules|plan|merge <profile.yaml> | render <profile.yaml> [--os-family debian|rhel] | audit-cpf <profile.yaml> <iris.cpf>";
@@ -31,16 +30,16 @@ function load(file: string): HostProfile {
     return parseProfile(readFileSync(file, "utf8"), file);
 }
 
-/** Commands that print one document derived from one profile. */
-const printers: Record<string, (p: HostProfile, osFamily: OsFamily) => string> = {
-    rules: (p) => `${JSON.stringify(deriveRules(p), null, 2)}\n`,
-    plan: (p, osFamily) => `${JSON.stringify(hardeningPlan(p, osFamily), null, 2)}\n`,
-    render: (p, osFamily) => renderHostScript(p, { osFamily }),
-    merge: (p) => renderMergeFile(p),
+/** Commands that print one document derived from one profile's plan. */
+const printers: Record<string, (plan: HardeningPlan) => string> = {
+    rules: (plan) => `${JSON.stringify(plan.rules, null, 2)}\n`,
+    plan: (plan) => `${JSON.stringify(hardeningOutput(plan), null, 2)}\n`,
+    render: (plan) => renderHostScript(plan),
+    merge: (plan) => renderMergeFile(plan.profile),
 };
 
 function main(argv: string[]): number {
-    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { "os-family": { type: "string", default: "debian" } } });
+    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { "os-family": { type: "string", default: defaultOsFamily } } });
     const [command, ...files] = positionals;
     if (!command || files.length === 0 || (command in arity && files.length !== arity[command])) {
         process.stderr.write(`${usage}\n`);
@@ -54,7 +53,7 @@ function main(argv: string[]): number {
     }
     if (command in printers) {
         try {
-            process.stdout.write(printers[command](load(files[0]), osFamily));
+            process.stdout.write(printers[command](hardeningPlan(load(files[0]), osFamily)));
             return 0;
         } catch (e) {
             report(files[0], e);

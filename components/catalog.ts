@@ -261,6 +261,8 @@ export type YottadbRestrictFacility = (typeof yottadbRestrictFacilities)[number]
 
 export type OsFamily = "debian" | "rhel";
 export const osFamilies: readonly OsFamily[] = ["debian", "rhel"];
+/** The family assumed where none is given (the example stack's Debian image). */
+export const defaultOsFamily: OsFamily = "debian";
 
 /** Units per distribution family; `.socket`/`.path`/`.timer` units listed beside a service can start it again. */
 export type UnitsByFamily = Readonly<Record<OsFamily, readonly string[]>>;
@@ -376,11 +378,13 @@ export const hostTags = {
 } as const;
 export const databaseHostRole = "database-host";
 
-/**
- * Type tokens of the components that harden a host. Stack policies recognise them by these
- * tokens (a policy sees type strings, not classes).
- */
+/** Type tokens of the components (a policy sees type strings, not classes). */
 export const componentTypes = {
     databaseHost: "mdb-hardening:aws:DatabaseHost",
     existingHost: "mdb-hardening:host:ExistingHost",
+    hostHardening: "mdb-hardening:host:HostHardening",
+    securityGroup: "mdb-hardening:network:DatabaseSecurityGroup",
 } as const;
+
+/** The components that harden a host and register its `hardening` plan; stack policies look for them. */
+export const hardeningComponentTypes: readonly string[] = [componentTypes.databaseHost, componentTypes.existingHost];

@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { gzipSync } from "node:zlib";
-import { componentTypes, databaseHostRole, hostTags, type OsFamily } from "./catalog";
-import { checkConnection, HostHardening, type SshConnection } from "./host/hostHardening";
+import { componentTypes, databaseHostRole, defaultOsFamily, hostTags, type OsFamily } from "./catalog";
+import { checkConnection, HostHardening, type HostSummary, type SshConnection } from "./host/hostHardening";
 import { renderHostScript, scriptDigest } from "./host/script";
-import type { HostSummary } from "./host/summary";
-import { hardeningPlan, type HardeningPlan } from "./plan";
+import { hardeningOutput, hardeningPlan, type HardeningOutput } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
 import type { NetworkRule } from "./rules";
 import { DatabaseSecurityGroup } from "./securityGroup";
@@ -59,7 +58,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
     readonly securityGroupId: pulumi.Output<string>;
     readonly rules: readonly NetworkRule[];
     /** What the hardening does to this host (see plan.ts). */
-    readonly hardening: HardeningPlan;
+    readonly hardening: HardeningOutput;
     /** Digest of the host script (user data and, with `connection`, the SSH run). */
     readonly scriptDigest: string;
     /** With `connection`: the host script's last run over SSH. */
@@ -69,8 +68,8 @@ export class DatabaseHost extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const profile = validateProfile(args.profile, `${name}: profile`);
         checkHostArgs(name, args);
-        const osFamily = args.osFamily ?? "debian";
-        const script = renderHostScript(profile, { osFamily });
+        const plan = hardeningPlan(profile, args.osFamily ?? defaultOsFamily);
+        const script = renderHostScript(plan);
         super(componentTypes.databaseHost, name, {}, opts);
 
         const tags = {
@@ -80,7 +79,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
             [hostTags.profile]: profile.name,
             ...args.tags,
         };
-        this.securityGroup = new DatabaseSecurityGroup(`${name}-sg`, { profile, vpcId: args.vpcId, tags }, { parent: this });
+        this.securityGroup = new DatabaseSecurityGroup(`${name}-sg`, { plan, vpcId: args.vpcId, tags }, { parent: this });
         this.instance = new aws.ec2.Instance(
             name,
             {
@@ -113,16 +112,16 @@ export class DatabaseHost extends pulumi.ComponentResource {
         this.privateIp = this.instance.privateIp;
         this.securityGroupId = this.securityGroup.securityGroupId;
         this.rules = this.securityGroup.rules;
-        this.hardening = hardeningPlan(profile, osFamily);
-        this.scriptDigest = scriptDigest(script);
+        this.hardening = hardeningOutput(plan);
         if (args.connection) {
             this.hostHardening = new HostHardening(
                 `${name}-hardening`,
-                { profile, osFamily, connection: { ...args.connection, host: this.privateIp } },
+                { plan, script, connection: { ...args.connection, host: this.privateIp } },
                 { parent: this, dependsOn: [this.instance] },
             );
             this.summary = this.hostHardening.summary;
         }
+        this.scriptDigest = this.hostHardening?.scriptDigest ?? scriptDigest(script);
         this.registerOutputs({
             instanceId: this.instanceId,
             privateIp: this.privateIp,

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { componentTypes, type OsFamily } from "./catalog";
-import { checkConnection, HostHardening, type SshConnection } from "./host/hostHardening";
-import type { HostSummary } from "./host/summary";
-import { hardeningPlan, type HardeningPlan } from "./plan";
+import { componentTypes, defaultOsFamily, type OsFamily } from "./catalog";
+import { checkConnection, HostHardening, type HostSummary, type SshConnection } from "./host/hostHardening";
+import { renderHostScript } from "./host/script";
+import { hardeningOutput, hardeningPlan, type HardeningOutput } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
 import type { NetworkRule } from "./rules";
 import { checkOsFamily, Issues } from "./validate";
@@ -24,7 +24,7 @@ export interface ExistingHostArgs {
  */
 export class ExistingHost extends pulumi.ComponentResource {
     readonly rules: readonly NetworkRule[];
-    readonly hardening: HardeningPlan;
+    readonly hardening: HardeningOutput;
     readonly hostHardening: HostHardening;
     /** What the host script changed and found on its last run. */
     readonly summary: pulumi.Output<HostSummary>;
@@ -37,10 +37,10 @@ export class ExistingHost extends pulumi.ComponentResource {
         issues.throwIfAny(`${name}: arguments`);
         super(componentTypes.existingHost, name, {}, opts);
 
-        const osFamily = args.osFamily ?? "debian";
-        this.hardening = hardeningPlan(profile, osFamily);
-        this.rules = this.hardening.networkRules;
-        this.hostHardening = new HostHardening(`${name}-hardening`, { profile, connection: args.connection, osFamily }, { parent: this });
+        const plan = hardeningPlan(profile, args.osFamily ?? defaultOsFamily);
+        this.hardening = hardeningOutput(plan);
+        this.rules = plan.rules;
+        this.hostHardening = new HostHardening(`${name}-hardening`, { plan, script: renderHostScript(plan), connection: args.connection }, { parent: this });
         this.summary = this.hostHardening.summary;
         this.registerOutputs({ hardening: this.hardening, scriptDigest: this.hostHardening.scriptDigest, summary: this.summary });
     }

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { hostTags } from "./catalog";
+import { componentTypes, hostTags } from "./catalog";
+import { hardeningPlan, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
-import { deriveRules, splitByFamily, type Direction, type NetworkRule } from "./rules";
+import { splitByFamily, type Direction, type NetworkRule } from "./rules";
 
 export interface DatabaseSecurityGroupArgs {
     /** The host's hardening profile (validated here; see README "Profile"). */
@@ -11,6 +12,11 @@ export interface DatabaseSecurityGroupArgs {
     readonly vpcId: pulumi.Input<string>;
     /** Extra tags for the group. */
     readonly tags?: Record<string, string>;
+}
+
+/** How `DatabaseHost` hands over the plan it already made, so the profile is validated and planned once. */
+export interface PlannedSecurityGroupArgs extends Omit<DatabaseSecurityGroupArgs, "profile"> {
+    readonly plan: HardeningPlan;
 }
 
 type SecurityGroupRule = aws.types.input.ec2.SecurityGroupIngress;
@@ -28,10 +34,11 @@ export class DatabaseSecurityGroup extends pulumi.ComponentResource {
     /** The derived rules, as data (what the host firewall enforces too). */
     readonly rules: readonly NetworkRule[];
 
-    constructor(name: string, args: DatabaseSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-        const profile = validateProfile(args.profile, `${name}: profile`);
-        super("mdb-hardening:network:DatabaseSecurityGroup", name, {}, opts);
-        this.rules = deriveRules(profile);
+    constructor(name: string, args: DatabaseSecurityGroupArgs | PlannedSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = "plan" in args ? args.plan : hardeningPlan(validateProfile(args.profile, `${name}: profile`));
+        const profile = plan.profile;
+        super(componentTypes.securityGroup, name, {}, opts);
+        this.rules = plan.rules;
         this.securityGroup = new aws.ec2.SecurityGroup(
             name,
             {

@@ -13,7 +13,7 @@
  * the host (a hardening step that connects to the host's address, as for ExistingHost).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { componentTypes, products } from "../components/catalog";
+import { hardeningComponentTypes, products } from "../components/catalog";
 import { databaseHostTag, type TagMatch } from "./config";
 import { configReader, schemaOf, stackPolicy, type Properties } from "./policy";
 import { ancestors, StackView } from "./resources";
@@ -29,7 +29,7 @@ const hardenedProperties: Properties<HardenedConfig> = {
         items: { type: "string" },
         minItems: 1,
         description: "Component types that harden a host and register a `hardening` output.",
-        default: Object.values(componentTypes),
+        default: [...hardeningComponentTypes],
     },
 };
 const hardenedConfig = configReader(hardenedProperties, (c) => ({ tag: c.databaseHostTag, types: new Set(c.hardeningComponentTypes) }));

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderHostScript } from "../components/host/script";
 import { renderMergeFile } from "../components/iris/merge";
 import { auditCpf } from "../components/iris/ports";
-import { hardeningPlan } from "../components/plan";
+import { hardeningOutput, hardeningPlan } from "../components/plan";
 import { parseProfile } from "../components/profile";
 import { deriveRules } from "../components/rules";
+import { render } from "./helpers/render";
 
 const root = path.resolve(__dirname, "..");
 const work = mkdtempSync(path.join(tmpdir(), "mdbh-cli-"));
@@ -46,8 +46,8 @@ describe("mdb-hardening CLI", () => {
 
     it("rules, plan, render and merge print what the components use", () => {
         expect(JSON.parse(cli("rules", good).stdout)).toEqual(deriveRules(profile));
-        expect(JSON.parse(cli("plan", good, "--os-family", "rhel").stdout)).toEqual(JSON.parse(JSON.stringify(hardeningPlan(profile, "rhel"))));
-        expect(cli("render", good, "--os-family", "rhel").stdout).toBe(renderHostScript(profile, { osFamily: "rhel" }));
+        expect(JSON.parse(cli("plan", good, "--os-family", "rhel").stdout)).toEqual(JSON.parse(JSON.stringify(hardeningOutput(hardeningPlan(profile, "rhel")))));
+        expect(cli("render", good, "--os-family", "rhel").stdout).toBe(render(profile, "rhel"));
         expect(cli("merge", good).stdout).toBe(renderMergeFile(profile));
     });
 

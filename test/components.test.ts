@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { render } from "./helpers/render";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { databaseHostRole, hostTags, irisEndpoints } from "../components/catalog";
@@ -137,7 +138,7 @@ describe("host script delivery", () => {
     it("puts the rendered script in the instance's user data, gzip-compressed", () => {
         const instance = byName("aws:ec2/instance:Instance", "iris-m1");
         const script = gunzipSync(Buffer.from(instance.inputs.userDataBase64 as string, "base64")).toString("utf8");
-        expect(script).toBe(c.renderHostScript(c.validateProfile(mirrored), { osFamily: "debian" }));
+        expect(script).toBe(render(c.validateProfile(mirrored), "debian"));
         expect(script.length).toBeGreaterThan(16 * 1024 - 2048);
         expect((instance.inputs.userDataBase64 as string).length).toBeLessThan(16 * 1024);
     });
@@ -155,7 +156,7 @@ describe("host script delivery", () => {
                 perDialTimeout: 15,
             },
             create: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" bash -s',
-            stdin: c.renderHostScript(c.validateProfile(gtmInput({ name: "ydb-ssh", product: "yottadb", distribution: { path: "/opt/yottadb/r2.02" } })), { osFamily: "rhel" }),
+            stdin: render(c.validateProfile(gtmInput({ name: "ydb-ssh", product: "yottadb", distribution: { path: "/opt/yottadb/r2.02" } })), "rhel"),
         });
         expect(chainOf("mdb-hardening:host:HostHardening", "ydb-ssh-hardening")).toEqual(["mdb-hardening:aws:DatabaseHost", "mdb-hardening:host:HostHardening"]);
         expect(chainOf("command:remote:Command", "ydb-ssh-hardening-apply")).toEqual(["mdb-hardening:host:HostHardening", "command:remote:Command"]);

@@ -6,12 +6,13 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseSummary, type HostSummary } from "../components/host/summary";
-import { renderHostScript } from "../components/host/script";
+import { summarize, type HostSummary } from "../components/host/hostHardening";
+import { parseSummary } from "../components/host/summary";
 import { renderMergeFile } from "../components/iris/merge";
 import { auditCpf } from "../components/iris/ports";
 import { validateProfile, type HostProfile } from "../components/profile";
 import * as h from "./host/harness";
+import { render } from "./helpers/render";
 
 const ROOTFS = h.requireRootFs("host hardening");
 
@@ -78,10 +79,10 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         // An undeclared listener, for the audit to find.
         await h.startListener(ns(db), "tcp", addr(db), 9999, 300_000);
         const longSession = sshd.run(ns(admin), "sleep 8; echo still-here", { timeoutMs: 60_000 });
-        const result = await apply(renderHostScript(profile));
+        const result = await apply(render(profile));
         expect(result.stderr).not.toMatch(/MDBH\terror/);
         expect(result.code).toBe(0);
-        first = parseSummary(result.stdout, profile);
+        first = summarize(result.stdout, profile);
         const session = await longSession;
         expect(session.stdout).toBe("still-here\n");
         expect(first.changes).toBeGreaterThan(10);
@@ -168,9 +169,9 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
     });
 
     it("a second run changes nothing", async () => {
-        const again = await apply(renderHostScript(profile));
+        const again = await apply(render(profile));
         expect(again.code).toBe(0);
-        const summary = parseSummary(again.stdout, profile);
+        const summary = summarize(again.stdout, profile);
         expect(summary.changed).toEqual([]);
         expect(summary.changes).toBe(0);
     });
@@ -178,14 +179,14 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
     it("reloads the firewall when its live table drifted", async () => {
         await net.execOk(ns(db), ["nft", "add", "rule", "inet", "mdb_hardening", "input", "tcp", "dport", "7000", "accept"]);
         expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("open");
-        const summary = parseSummary((await apply(renderHostScript(profile))).stdout, profile);
+        const summary = summarize((await apply(render(profile))).stdout, profile);
         expect(summary.changed.map((r) => `${r.part} ${r.item} ${r.detail}`)).toEqual(["firewall table inet mdb_hardening loaded"]);
         expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("dropped");
     });
 
     it("refuses, before changing anything, a firewall that would lock out the SSH client applying it", async () => {
         const lockout = gtmProfile(dist, { distribution: { path: dist, group: "gtmops" }, network: { adminCidrs: ["10.213.0.4/32"] } });
-        const result = await apply(renderHostScript(lockout));
+        const result = await apply(render(lockout));
         expect(result.code).toBe(2);
         expect(() => parseSummary(result.stdout)).toThrow(`host script refused: preflight firewall: the SSH client applying this (${addr(admin)}) is not in network.adminCidrs; the firewall would refuse its next connection`);
         expect((await root.exec(["getent", "group", "gtmops"])).code).toBe(2);
@@ -197,7 +198,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         await root.writeFile("/lib/systemd/system/vendor-agent.service", unit, "0644");
         await root.writeFile("/etc/systemd/system/local-agent.service", unit, "0644");
         const extra = gtmProfile(dist, { services: { cronAllow: ["root", "alice"], disable: ["vendor-agent.service", "local-agent.service"] } });
-        const summary = parseSummary((await apply(renderHostScript(extra))).stdout, extra);
+        const summary = summarize((await apply(render(extra))).stdout, extra);
         expect(summary.changed.map((r) => `${r.item} ${r.detail}`)).toEqual(["vendor-agent.service disabled -> masked"]);
         expect(summary.problems).toContainEqual({ kind: "finding", part: "services", item: "local-agent.service", detail: "could not be masked (a unit file in /etc/systemd/system?)" });
         expect((await systemctl("is-enabled", "vendor-agent.service")).stdout.trim()).toBe("masked");
@@ -207,7 +208,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
     it("refuses to chgrp -R a directory that is not the distribution", async () => {
         await root.execOk(["mkdir", "-p", "/srv/not-gtm"]);
         const wrong = gtmProfile("/srv/not-gtm");
-        const result = await apply(renderHostScript(wrong));
+        const result = await apply(render(wrong));
         expect(result.code).toBe(2);
         expect(result.stdout).toContain("MDBH\terror\tpreflight\t/srv/not-gtm\tnot a FIS GT.M distribution: mumps missing");
     });
@@ -254,7 +255,7 @@ describe.skipIf(!ROOTFS)("host script interrupted at several points", () => {
         copies.push(clean);
         await populate(clean);
         const dist = h.findGtmDist(clean.dir);
-        expect((await runUntil(clean, net.nodes[0].ns, renderHostScript(gtmProfile(dist)))).finished).toBe(true);
+        expect((await runUntil(clean, net.nodes[0].ns, render(gtmProfile(dist)))).finished).toBe(true);
         reference = await endState(clean, net.nodes[0].ns, dist);
     }, 300_000);
 
@@ -264,7 +265,7 @@ describe.skipIf(!ROOTFS)("host script interrupted at several points", () => {
             copies.push(root);
             await populate(root);
             const dist = h.findGtmDist(root.dir);
-            const script = renderHostScript(gtmProfile(dist));
+            const script = render(gtmProfile(dist));
             const node = net.nodes[i + 1].ns;
             const killed = await runUntil(root, node, script, killAfter);
             expect(killed.seen).toBeGreaterThanOrEqual(killAfter);
@@ -298,7 +299,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way", 
         network: { adminCidrs: ["10.213.0.2/32"], appClients: ["10.213.0.0/24"], licenseServers: ["10.213.0.9/32"] },
         hardening: { firewall: false, services: false },
     });
-    const runScript = async (p: HostProfile) => parseSummary((await root.execOk(["bash", "-s"], { input: renderHostScript(p) })), p);
+    const runScript = async (p: HostProfile) => summarize((await root.execOk(["bash", "-s"], { input: render(p) })), p);
     const calls = async () => (await root.readFile("/var/log/fake-iris.calls")).trim().split("\n");
 
     beforeAll(async () => {

@@ -6,11 +6,14 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { irisEndpoints } from "../components/catalog";
 import { renderNftables, renderNftProbe } from "../components/host/nftables";
-import { renderHostScript, shq } from "../components/host/script";
+import { hardeningPlan } from "../components/plan";
+import { shq } from "../components/host/script";
+import { summarize } from "../components/host/hostHardening";
 import { parseSummary } from "../components/host/summary";
 import { auditCpf } from "../components/iris/ports";
 import { validateProfile } from "../components/profile";
 import { admin, apps, gtmInput, iris, licenseServer } from "./helpers/profiles";
+import { render } from "./helpers/render";
 
 const work = mkdtempSync(path.join(tmpdir(), "mdbh-script-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,13 +32,13 @@ describe("rendering", () => {
         const file = path.join(work, "gtm.yaml");
         writeFileSync(file, "name: gtm-1\nproduct: gtm\nenvironment: production\ndistribution: { path: /opt/gtm/V7.0, members: [alice, bob] }\nnetwork: { adminCidrs: [10.9.0.0/24] }\n");
         const cli = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/mdb-hardening.ts", "render", file], { encoding: "utf8" });
-        expect(cli).toBe(renderHostScript(gtm));
-        expect(renderHostScript(gtm)).toBe(renderHostScript(validateProfile(gtm)));
+        expect(cli).toBe(render(gtm));
+        expect(render(gtm)).toBe(render(validateProfile(gtm)));
     });
 
     it("is valid bash", () => {
         const file = path.join(work, "syntax.sh");
-        writeFileSync(file, renderHostScript(gtm));
+        writeFileSync(file, render(gtm));
         expect(spawnSync("bash", ["-n", file]).status).toBe(0);
     });
 
@@ -45,7 +48,7 @@ describe("rendering", () => {
         if (!found) return console.warn("SKIPPED shellcheck: not installed (CI installs it)");
         const file = path.join(work, "lint.sh");
         for (const p of [gtm, iris({ iris: { features: { monitor: true } }, network: { adminCidrs: [admin], snmpManagers: ["10.6.0.0/24"] } })]) {
-            writeFileSync(file, renderHostScript(p));
+            writeFileSync(file, render(p));
             const r = spawnSync("shellcheck", ["-s", "bash", file], { encoding: "utf8" });
             expect(r.stdout).toBe("");
             expect(r.status).toBe(0);
@@ -60,7 +63,7 @@ describe("rendering", () => {
     });
 
     it("passes the profile's values as bash sees them", () => {
-        const script = renderHostScript(gtm);
+        const script = render(gtm);
         expect(shellValue(script, "DIST")).toEqual(["/opt/gtm/V7.0"]);
         expect(shellValue(script, "DIST_GROUP")).toEqual(["gtmusers"]);
         expect(shellValue(script, "DIST_MEMBERS")).toEqual(["alice", "bob"]);
@@ -73,17 +76,17 @@ describe("rendering", () => {
 
     it("renders YottaDB's names and restrict.txt from the typed facility map", () => {
         const ydb = validateProfile(gtmInput({ product: "yottadb", distribution: { path: "/opt/yottadb/r2.02", restrict: { ZSYSTEM: "ydbadmin", DSE: "ydbadmin", PIPE_OPEN: "ydbops" } } }));
-        const script = renderHostScript(ydb);
+        const script = render(ydb);
         expect(shellValue(script, "DIST_GROUP")).toEqual(["yottadbusers"]);
         expect(shellValue(script, "DIST_MARKERS")).toEqual(["mumps", "gtmsecshr", "libyottadb.so"]);
         expect(shellValue(script, "RESTRICT_FILE")).toEqual(["restrict.txt"]);
         expect(shellValue(script, "RESTRICT_CONTENT")).toEqual(["ZSYSTEM:ydbadmin\nDSE:ydbadmin\nPIPE_OPEN:ydbops"]);
         expect(shellValue(script, "ENV_CONTENT")[0]).toContain("export ydb_dist='/opt/yottadb/r2.02'\nexport ydb_tmp='/tmp'\nexport ydb_log='/tmp'");
-        expect(shellValue(renderHostScript(gtm), "RESTRICT_CONTENT")).toEqual([""]);
+        expect(shellValue(render(gtm), "RESTRICT_CONTENT")).toEqual([""]);
     });
 
     it("masks socket and path units before the services they start", () => {
-        const units = shellValue(renderHostScript(gtm), "DISABLE_UNITS");
+        const units = shellValue(render(gtm), "DISABLE_UNITS");
         const firstService = units.findIndex((u) => u.endsWith(".service"));
         expect(units.slice(0, firstService).every((u) => /\.(socket|path|timer)$/.test(u))).toBe(true);
         expect(units.slice(firstService).every((u) => u.endsWith(".service"))).toBe(true);
@@ -93,27 +96,27 @@ describe("rendering", () => {
 
     it("keeps what the profile keeps, snmpd for the IRIS monitor, and the clients of kept daemons", () => {
         const kept = validateProfile(gtmInput({ services: { keep: ["cups.service"], disable: ["postfix.service"] } }));
-        const script = renderHostScript(kept);
+        const script = render(kept);
         expect(shellValue(script, "DISABLE_UNITS")).not.toContain("cups.service");
         expect(shellValue(script, "DISABLE_UNITS")).toContain("postfix.service");
         expect(shellValue(script, "CLIENT_BINARIES")).toEqual(["/usr/bin/at"]);
         const monitored = iris({ iris: { features: { monitor: true } }, network: { adminCidrs: [admin], snmpManagers: ["10.6.0.0/24"] } });
-        expect(shellValue(renderHostScript(monitored), "DISABLE_UNITS")).not.toContain("snmpd.service");
-        expect(shellValue(renderHostScript(monitored), "EXPECTED_PORTS")).toEqual(["tcp/22", `udp/${irisEndpoints.snmp.port}`]);
+        expect(shellValue(render(monitored), "DISABLE_UNITS")).not.toContain("snmpd.service");
+        expect(shellValue(render(monitored), "EXPECTED_PORTS")).toEqual(["tcp/22", `udp/${irisEndpoints.snmp.port}`]);
     });
 
     it("switches parts off, and with them the tools they need", () => {
-        const script = renderHostScript(validateProfile(gtmInput({ hardening: { firewall: false, services: false } })));
+        const script = render(validateProfile(gtmInput({ hardening: { firewall: false, services: false } })));
         expect(shellValue(script, "PARTS")).toEqual(["distribution"]);
         expect(shellValue(script, "REQUIRED_TOOLS")).not.toContain("nft");
         expect(shellValue(script, "REQUIRED_TOOLS")).not.toContain("systemctl");
-        expect(shellValue(renderHostScript(iris()), "PARTS")).toEqual(["services firewall iris"]);
-        expect(shellValue(renderHostScript(iris({ hardening: { irisConfig: false } })), "PARTS")).toEqual(["services firewall"]);
-        expect(shellValue(renderHostScript(iris()), "REQUIRED_TOOLS")).toEqual(expect.arrayContaining(["gzip", "base64"]));
+        expect(shellValue(render(iris()), "PARTS")).toEqual(["services firewall iris"]);
+        expect(shellValue(render(iris({ hardening: { irisConfig: false } })), "PARTS")).toEqual(["services firewall"]);
+        expect(shellValue(render(iris()), "REQUIRED_TOOLS")).toEqual(expect.arrayContaining(["gzip", "base64"]));
     });
 
     it("uses the RHEL family's unit names and nftables file", () => {
-        const script = renderHostScript(gtm, { osFamily: "rhel" });
+        const script = render(gtm, "rhel");
         expect(shellValue(script, "NFT_CONF")).toEqual(["/etc/sysconfig/nftables.conf"]);
         expect(shellValue(script, "DISABLE_UNITS")).toEqual(expect.arrayContaining(["httpd.socket", "telnet.socket", "smb.service"]));
         expect(shellValue(script, "DISABLE_UNITS")).not.toContain("apache2.service");
@@ -123,7 +126,7 @@ describe("rendering", () => {
 describe("nftables ruleset", () => {
     it("is exactly the ingress rules, default drop, in a table of its own", () => {
         const p = iris({ network: { adminCidrs: [admin, "fd00:9::/64"], appClients: [apps, "fd00:1::/64"], licenseServers: [licenseServer] } });
-        expect(renderNftables(p)).toBe(`# mdb-hardening host firewall for iris-1: generated, replaced whole on every apply.
+        expect(renderNftables(hardeningPlan(p))).toBe(`# mdb-hardening host firewall for iris-1: generated, replaced whole on every apply.
 table inet mdb_hardening {}
 delete table inet mdb_hardening
 table inet mdb_hardening {
@@ -145,7 +148,7 @@ table inet mdb_hardening {
 	}
 }
 `);
-        expect(renderNftProbe(p)).toBe(`table inet mdb_hardening_probe {}
+        expect(renderNftProbe(hardeningPlan(p))).toBe(`table inet mdb_hardening_probe {}
 delete table inet mdb_hardening_probe
 table inet mdb_hardening_probe {
 	set admin_v4 { type ipv4_addr; flags interval; elements = { 10.9.0.0/24 }; }
@@ -161,7 +164,7 @@ table inet mdb_hardening_probe {
         const file = path.join(work, "rules.nft");
         const mirrored = iris({ iris: { features: { mirror: true, monitor: true } }, roles: ["database", "license-server"], network: { adminCidrs: [admin], appClients: [apps], mirrorMembers: ["10.3.0.11/32", "fd00:3::11/128"], licenseClients: ["10.1.1.0/24"], snmpManagers: ["10.6.0.0/24"], ingress: [{ name: "api", port: 8443, protocol: "udp", from: ["fd00:1::/64"] }] } });
         for (const p of [mirrored, gtm, validateProfile(gtmInput({ network: {} }))]) {
-            writeFileSync(file, renderNftables(p));
+            writeFileSync(file, renderNftables(hardeningPlan(p)));
             const r = spawnSync("nft", ["-c", "-f", file], { encoding: "utf8" });
             expect(r.stderr).toBe("");
             expect(r.status).toBe(0);
@@ -189,17 +192,17 @@ describe("summary", () => {
             problems: [{ kind: "finding", part: "audit", item: "listen:tcp/111", detail: "listening on 0.0.0.0 but not declared in the profile" }],
             absent: ["cups.service"],
             verified: 1,
-            cpfDeviations: [],
         });
     });
 
-    it("audits an IRIS host's iris.cpf against the profile", () => {
+    it("returns an IRIS host's iris.cpf, which the component audits against the profile", () => {
         const cpf = readFileSync(path.join(__dirname, "fixtures/cpf/iris-2020.4-shard-linux.cpf"));
         const out = [line("data", "iris", "iris.cpf", gzipSync(cpf).toString("base64")), line("summary", "iris-1", "changes", "0"), line("summary", "iris-1", "findings", "0")].join("\n");
         const profile = iris();
-        expect(parseSummary(out, profile).cpfDeviations).toEqual(auditCpf(profile, cpf.toString("utf8"), "iris.cpf"));
-        expect(parseSummary(out, profile).cpfDeviations.length).toBeGreaterThan(0);
-        expect(parseSummary(out).cpfDeviations).toEqual([]);
+        expect(parseSummary(out).irisCpf).toBe(cpf.toString("utf8"));
+        expect(summarize(out, profile).cpfDeviations).toEqual(auditCpf(profile, cpf.toString("utf8"), "iris.cpf"));
+        expect(summarize(out, profile).cpfDeviations.length).toBeGreaterThan(0);
+        expect(summarize(out.replace(/^.*iris\.cpf.*\n/m, ""), profile).cpfDeviations).toEqual([]);
     });
 
     it("fails on a refused or unfinished run", () => {

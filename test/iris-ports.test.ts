@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CpfSyntaxError, formatCpf, parseCpf, sections, setValue } from "../components/iris/cpf";
 import { renderMergeFile } from "../components/iris/merge";
 import { auditCpf, readInstanceEndpoints, reconcile, type InstanceEndpoints } from "../components/iris/ports";
-import type { HostProfile } from "../components/profile";
+import { validateProfile, type HostProfile } from "../components/profile";
 import { problemsOf } from "./helpers/errors";
 import { admin, apps, iris, licenseServer } from "./helpers/profiles";
 
@@ -314,7 +314,8 @@ describe("reconcile", () => {
     it("makes the profile's ports follow the instance and reports how it differed", () => {
         const p = iris();
         const cpf = fixture("cache-2012.2-ensemble-windows.cpf");
-        const { profile, deviations } = reconcile(p, cpf);
+        const { input, deviations } = reconcile(p, cpf);
+        const profile = validateProfile(input);
         expect(profile).toEqual({
             ...p,
             iris: { ...p.iris, ports: { superserver: 1975, webServer: 57775, jdbcGateway: 62973, licenseServer: 4002, iscAgent: 2188 } },
@@ -328,7 +329,7 @@ describe("reconcile", () => {
     });
 
     it("then renders a merge file that keeps the instance's ports", () => {
-        const { profile } = reconcile(iris(), fixture("cache-2012.2-ensemble-windows.cpf"));
+        const profile = validateProfile(reconcile(iris(), fixture("cache-2012.2-ensemble-windows.cpf")).input);
         const merge = renderMergeFile(profile);
         expect(merge).toContain("\nDefaultPort=1975\n");
         expect(merge).toContain("\nWebServerPort=57775\n");
@@ -336,16 +337,16 @@ describe("reconcile", () => {
 
     it("follows the remote license servers' port only when they agree on one", () => {
         const agree = reconcile(iris(), "[LicenseServers]\nLOCAL=127.0.0.1,4001\nMDB_10_2_0_10=10.2.0.10,4005\n");
-        expect(agree.profile.iris?.ports.licenseServer).toBe(4005);
+        expect(agree.input.iris?.ports?.licenseServer).toBe(4005);
         const disagree = reconcile(iris({ network: network({ licenseServers: ["10.2.0.10/32", "10.2.0.11/32"] }) }), "[LicenseServers]\nA=10.2.0.10,4005\nB=10.2.0.11,4006\n");
-        expect(disagree.profile.iris?.ports.licenseServer).toBe(4002);
+        expect(disagree.input.iris?.ports?.licenseServer).toBe(4002);
         expect(disagree.deviations.map((d) => [d.field, d.instance])).toEqual([["iris.ports.licenseServer", 4005], ["iris.ports.licenseServer", 4006]]);
     });
 
-    it("refuses instance ports that collide with the profile's other ports", () => {
-        expect(problemsOf(() => reconcile(iris(), "[Startup]\nWebServerPort=22\n", "host-7/iris.cpf"))).toEqual([
+    it("gives ports that validation refuses when they collide with the profile's other ports", () => {
+        const { input } = reconcile(iris(), "[Startup]\nWebServerPort=22\n", "host-7/iris.cpf");
+        expect(problemsOf(() => validateProfile(input))).toEqual([
             "iris.ports.webServer: port collision: ssh and webServer both use 22/tcp (got 22)",
         ]);
-        expect(() => reconcile(iris(), "[Startup]\nWebServerPort=22\n", "host-7/iris.cpf")).toThrow(/^profile iris-1 with the ports of host-7\/iris\.cpf is invalid:\n/);
     });
 });

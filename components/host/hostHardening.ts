@@ -1,10 +1,12 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { OsFamily } from "../catalog";
-import type { HostProfile } from "../profile";
+import { componentTypes } from "../catalog";
+import { auditCpf, type Deviation } from "../iris/ports";
+import type { HardeningPlan } from "../plan";
+import type { HostProfile } from "../profile/model";
 import { checkPort, checkPosixName, Issues } from "../validate";
-import { renderHostScript, scriptDigest } from "./script";
-import { parseSummary, type HostSummary } from "./summary";
+import { scriptDigest } from "./script";
+import { parseSummary, type HostRun } from "./summary";
 
 export interface SshConnection {
     /** Address or name the machine running Pulumi reaches the host at. */
@@ -22,16 +24,27 @@ export interface SshConnection {
 }
 
 export interface HostHardeningArgs {
-    /** A validated profile. */
-    readonly profile: HostProfile;
+    readonly plan: HardeningPlan;
+    /** The plan's host script (`renderHostScript(plan)`): its owner renders it once, for user data too. */
+    readonly script: string;
     readonly connection: SshConnection;
-    readonly osFamily: OsFamily;
+}
+
+/** What a run of the host script changed and found, with an IRIS host's iris.cpf audited against its profile. */
+export interface HostSummary extends Omit<HostRun, "irisCpf"> {
+    readonly cpfDeviations: readonly Deviation[];
 }
 
 /** Validates the connection settings that reach the shell command line. */
 export function checkConnection(issues: Issues, connection: SshConnection): void {
     checkPort(issues, "connection.port", connection.port ?? 22);
     checkPosixName(issues, "connection.user", connection.user ?? "root");
+}
+
+/** The summary of one run's output (throws when the script refused or stopped early; see parseSummary). */
+export function summarize(stdout: string, profile: HostProfile): HostSummary {
+    const { irisCpf, ...run } = parseSummary(stdout);
+    return { ...run, cpfDeviations: irisCpf !== undefined ? auditCpf(profile, irisCpf, "iris.cpf") : [] };
 }
 
 /**
@@ -50,9 +63,9 @@ export class HostHardening extends pulumi.ComponentResource {
     readonly summary: pulumi.Output<HostSummary>;
 
     constructor(name: string, args: HostHardeningArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("mdb-hardening:host:HostHardening", name, {}, opts);
+        super(componentTypes.hostHardening, name, {}, opts);
         const user = args.connection.user ?? "root";
-        this.script = renderHostScript(args.profile, { osFamily: args.osFamily });
+        this.script = args.script;
         this.scriptDigest = scriptDigest(this.script);
         this.command = new command.remote.Command(
             `${name}-apply`,
@@ -71,7 +84,7 @@ export class HostHardening extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.summary = this.command.stdout.apply((stdout) => parseSummary(stdout, args.profile));
+        this.summary = this.command.stdout.apply((stdout) => summarize(stdout, args.plan.profile));
         this.registerOutputs({ scriptDigest: this.scriptDigest, summary: this.summary });
     }
 }

@@ -6,15 +6,15 @@
  * default-drop; the rules are the ingress half of `deriveRules` — the same derivation as the
  * security group.
  */
-import type { HostProfile } from "../profile";
-import { deriveRules, splitByFamily, type NetworkRule } from "../rules";
+import type { HardeningPlan } from "../plan";
+import { splitByFamily, type NetworkRule } from "../rules";
 
 export const nftTable = "mdb_hardening";
 /** A hook-less copy of the SSH sets, used to test the applying address before the real load. */
 export const nftProbeTable = "mdb_hardening_probe";
 
-function adminSets(p: HostProfile, indent: string): string[] {
-    const { v4, v6 } = splitByFamily(p.network.adminCidrs);
+function adminSets(plan: HardeningPlan, indent: string): string[] {
+    const { v4, v6 } = splitByFamily(plan.profile.network.adminCidrs);
     const set = (name: string, type: string, elements: string[]) =>
         `${indent}set ${name} { type ${type}; flags interval;${elements.length ? ` elements = { ${elements.join(", ")} };` : ""} }`;
     return [set("admin_v4", "ipv4_addr", v4), set("admin_v6", "ipv6_addr", v6)];
@@ -34,15 +34,15 @@ function ruleLines(rule: NetworkRule): string[] {
 }
 
 /** The nftables file for the host (`nft -f`). */
-export function renderNftables(p: HostProfile): string {
-    const ingress = deriveRules(p).filter((r) => r.direction === "ingress");
+export function renderNftables(plan: HardeningPlan): string {
+    const ingress = plan.rules.filter((r) => r.direction === "ingress");
     const t = "\t";
     return [
-        `# mdb-hardening host firewall for ${p.name}: generated, replaced whole on every apply.`,
+        `# mdb-hardening host firewall for ${plan.profile.name}: generated, replaced whole on every apply.`,
         `table inet ${nftTable} {}`,
         `delete table inet ${nftTable}`,
         `table inet ${nftTable} {`,
-        ...adminSets(p, t),
+        ...adminSets(plan, t),
         "",
         `${t}chain input {`,
         `${t}${t}type filter hook input priority filter; policy drop;`,
@@ -60,6 +60,6 @@ export function renderNftables(p: HostProfile): string {
 }
 
 /** The probe table: only the admin sets, no hooks, so loading it changes no traffic. Replaced whole, like ours. */
-export function renderNftProbe(p: HostProfile): string {
-    return [`table inet ${nftProbeTable} {}`, `delete table inet ${nftProbeTable}`, `table inet ${nftProbeTable} {`, ...adminSets(p, "\t"), "}", ""].join("\n");
+export function renderNftProbe(plan: HardeningPlan): string {
+    return [`table inet ${nftProbeTable} {}`, `delete table inet ${nftProbeTable}`, `table inet ${nftProbeTable} {`, ...adminSets(plan, "\t"), "}", ""].join("\n");
 }

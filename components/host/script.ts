@@ -1,23 +1,21 @@
 /**
- * Renders the host script for one profile: quoted shell assignments of the profile's values,
+ * Renders the host script for one plan: quoted shell assignments of the plan's values,
  * then the fixed body in hardening.sh. `mdb-hardening render` prints exactly this; the
  * components run exactly this (over SSH, and as EC2 user data).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { essentialUnitNames, expectedDaemons, optionalDaemons, products, type MProduct, type OsFamily } from "../catalog";
-import { keptUnits, unitsToDisable } from "../plan";
-import type { HostProfile } from "../profile";
+import { cronAllowFile, essentialUnitNames, products, type MProduct, type OsFamily } from "../catalog";
 import { renderMergeFile } from "../iris/merge";
-import { deriveRules } from "../rules";
+import type { HardeningPlan, PartName } from "../plan";
+import type { HostProfile } from "../profile/model";
 import { nftProbeTable, nftTable, renderNftables, renderNftProbe } from "./nftables";
 
 export const stateDir = "/var/lib/mdb-hardening";
 export const nftFile = "/etc/mdb-hardening/nftables.nft";
 const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: "/etc/sysconfig/nftables.conf" };
 const profileD = "/etc/profile.d/mdb-hardening.sh";
-const cronAllow = "/etc/cron.allow";
 
 const body = readFileSync(path.join(__dirname, "hardening.sh"), "utf8");
 
@@ -31,16 +29,6 @@ type ShellValue = string | readonly string[];
 
 function assign(name: string, value: ShellValue): string {
     return typeof value === "string" ? `${name}=${shq(value)}` : `${name}=(${value.map(shq).join(" ")})`;
-}
-
-/** The parts of the hardening this profile switches on. */
-export function enabledParts(p: HostProfile): string[] {
-    return [
-        ...(p.hardening.distribution && p.distribution ? ["distribution"] : []),
-        ...(p.hardening.services ? ["services"] : []),
-        ...(p.hardening.firewall ? ["firewall"] : []),
-        ...(p.hardening.irisConfig ? ["iris"] : []),
-    ];
 }
 
 function distributionValues(p: HostProfile): Record<string, ShellValue> {
@@ -74,26 +62,16 @@ function distributionValues(p: HostProfile): Record<string, ShellValue> {
     };
 }
 
-/** Socket, path and timer units first: stopping a service before its trigger lets the trigger restart it. */
-function triggerFirst(units: string[]): string[] {
-    const isTrigger = (u: string) => /\.(socket|path|timer)$/.test(u);
-    return [...units.filter(isTrigger), ...units.filter((u) => !isTrigger(u))];
-}
-
-function serviceValues(p: HostProfile, family: OsFamily): Record<string, ShellValue> {
-    const units = triggerFirst(unitsToDisable(p, family));
+function serviceValues(plan: HardeningPlan): Record<string, ShellValue> {
+    const { units, clientBinaries, allowedDaemons } = plan.services;
     const essential = units.filter((u) => essentialUnitNames.has(u));
     if (essential.length > 0) throw new Error(`internal: essential units in the disable list: ${essential.join(", ")}`);
-    const kept = new Set(keptUnits(p, family));
-    const binaries = optionalDaemons
-        .filter((d) => !d.units[family].some((u) => kept.has(u)))
-        .flatMap((d) => d.clientBinaries ?? []);
     return {
         DISABLE_UNITS: units,
-        CLIENT_BINARIES: binaries,
-        CRON_ALLOW: cronAllow,
-        CRON_ALLOW_CONTENT: p.services.cronAllow.join("\n"),
-        ALLOWED_DAEMONS: [...new Set([...expectedDaemons, ...p.services.allowDaemons].map((d) => d.slice(0, 15)))],
+        CLIENT_BINARIES: clientBinaries,
+        CRON_ALLOW: cronAllowFile,
+        CRON_ALLOW_CONTENT: plan.profile.services.cronAllow.join("\n"),
+        ALLOWED_DAEMONS: allowedDaemons,
     };
 }
 
@@ -102,7 +80,7 @@ function irisValues(p: HostProfile): Record<string, ShellValue> {
     return { IRIS_INSTANCE: p.iris.instance, IRIS_DIR: p.iris.installDir, MERGE_CONTENT: renderMergeFile(p).replace(/\n$/, "") };
 }
 
-function requiredTools(parts: string[]): string[] {
+function requiredTools(parts: readonly PartName[]): string[] {
     const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
     if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
@@ -111,31 +89,25 @@ function requiredTools(parts: string[]): string[] {
     return tools;
 }
 
-export interface RenderOptions {
-    /** Distribution family of the host (unit names, nftables persistence). Default `debian`. */
-    readonly osFamily?: OsFamily;
-}
-
-/** The complete script for a validated profile. Deterministic: same profile, same bytes. */
-export function renderHostScript(p: HostProfile, options: RenderOptions = {}): string {
-    const family = options.osFamily ?? "debian";
-    const parts = enabledParts(p);
+/** The complete script for a plan. Deterministic: same plan, same bytes. */
+export function renderHostScript(plan: HardeningPlan): string {
+    const { profile: p, osFamily: family, parts } = plan;
     const values: Record<string, ShellValue> = {
         PROFILE_NAME: p.name,
         PARTS: parts.join(" "),
         REQUIRED_TOOLS: requiredTools(parts),
         STATE_DIR: stateDir,
         ...distributionValues(p),
-        ...serviceValues(p, family),
+        ...serviceValues(plan),
         ...irisValues(p),
         NFT_TABLE: nftTable,
         NFT_PROBE_TABLE: nftProbeTable,
         // Files are written with one final newline added.
-        NFT_RULESET: renderNftables(p).replace(/\n$/, ""),
-        NFT_PROBE: renderNftProbe(p),
+        NFT_RULESET: renderNftables(plan).replace(/\n$/, ""),
+        NFT_PROBE: renderNftProbe(plan),
         NFT_FILE: nftFile,
         NFT_CONF: nftConf[family],
-        EXPECTED_PORTS: [...new Set(deriveRules(p).filter((r) => r.direction === "ingress").map((r) => `${r.protocol}/${r.port}`))],
+        EXPECTED_PORTS: plan.expectedPorts,
     };
     return [
         "#!/bin/bash",

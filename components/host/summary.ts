@@ -1,7 +1,5 @@
 /** Parses the machine-readable lines the host script prints (`MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail`). */
 import { gunzipSync } from "node:zlib";
-import { auditCpf, type Deviation } from "../iris/ports";
-import type { HostProfile } from "../profile";
 
 export const reportKinds = ["changed", "ok", "absent", "finding", "info", "data", "error", "summary"] as const;
 export type ReportKind = (typeof reportKinds)[number];
@@ -13,7 +11,7 @@ export interface HostReport {
     readonly detail: string;
 }
 
-export interface HostSummary {
+export interface HostRun {
     readonly profile: string;
     /** Number of changes this run made (0 on a run that found everything in place). */
     readonly changes: number;
@@ -25,8 +23,8 @@ export interface HostSummary {
     readonly absent: readonly string[];
     /** Number of checks that found the host already as wanted. */
     readonly verified: number;
-    /** IRIS hosts: how the instance's iris.cpf deviates from the profile. */
-    readonly cpfDeviations: readonly Deviation[];
+    /** IRIS hosts: the instance's iris.cpf as the run found it (the component audits it against the profile). */
+    readonly irisCpf?: string;
 }
 
 export function parseReports(stdout: string): HostReport[] {
@@ -40,11 +38,8 @@ export function parseReports(stdout: string): HostReport[] {
         });
 }
 
-/**
- * The run's summary; throws if the script stopped before printing it (it then printed an error
- * line). With the profile, an IRIS host's iris.cpf is audited against it.
- */
-export function parseSummary(stdout: string, profile?: HostProfile): HostSummary {
+/** The run's summary; throws if the script stopped before printing it (it then printed an error line). */
+export function parseSummary(stdout: string): HostRun {
     const reports = parseReports(stdout);
     const error = reports.find((r) => r.kind === "error");
     if (error) throw new Error(`host script refused: ${error.part} ${error.item}: ${error.detail}`);
@@ -63,6 +58,6 @@ export function parseSummary(stdout: string, profile?: HostProfile): HostSummary
         problems: reports.filter((r) => r.kind === "finding"),
         absent: reports.filter((r) => r.kind === "absent").map((r) => r.item),
         verified: reports.filter((r) => r.kind === "ok").length,
-        cpfDeviations: cpf && profile ? auditCpf(profile, gunzipSync(Buffer.from(cpf.detail, "base64")).toString("utf8"), "iris.cpf") : [],
+        ...(cpf ? { irisCpf: gunzipSync(Buffer.from(cpf.detail, "base64")).toString("utf8") } : {}),
     };
 }

@@ -16,7 +16,7 @@ import {
     irisServices,
     type CpfLocation,
 } from "../catalog";
-import type { HostProfile, IrisFeature } from "../profile";
+import type { HostProfile, IrisFeature } from "../profile/model";
 import { irisInstanceOf } from "./ports";
 
 /** Features whose service the merge switches on or off with them. */

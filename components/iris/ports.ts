@@ -21,7 +21,7 @@ import {
     products,
     type CpfLocation,
 } from "../catalog";
-import { validateProfile, type HostProfile, type IrisSettings } from "../profile";
+import type { HostProfile, HostProfileInput, IrisSettings } from "../profile/model";
 import { checkPort, cidrContains, isLoopback, Issues } from "../validate";
 import { getValue, parseCpf, sections, type CpfDocument } from "./cpf";
 
@@ -150,10 +150,11 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
 }
 
 /**
- * The profile with `iris.ports` following the instance, validated again (an instance port may collide
- * with another profile port), and the deviations of the instance from the profile as it was given.
+ * The profile with `iris.ports` following the instance, as input to validate again (`validateProfile`,
+ * which every component runs: an instance port may collide with another port of the profile), and
+ * the deviations of the instance from the profile as it was given.
  */
-export function reconcile(profile: HostProfile, cpfText: string, source = "iris.cpf"): { profile: HostProfile; deviations: Deviation[] } {
+export function reconcile(profile: HostProfile, cpfText: string, source = "iris.cpf"): { input: HostProfileInput; deviations: Deviation[] } {
     const iris = irisInstanceOf(profile);
     const e = readInstanceEndpoints(cpfText, source);
     // The profile has one license server port; it follows the instance only where the instance's remote servers agree on one.
@@ -166,7 +167,7 @@ export function reconcile(profile: HostProfile, cpfText: string, source = "iris.
         licenseServer: licensePorts.size === 1 ? [...licensePorts][0] : iris.ports.licenseServer,
     };
     return {
-        profile: validateProfile({ ...profile, iris: { ...iris, ports } }, `profile ${profile.name} with the ports of ${source}`),
+        input: { ...profile, iris: { ...iris, ports } },
         deviations: compare(profile, iris, e),
     };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { componentTypes } from "../../components/catalog";
-import { hardeningPlan } from "../../components/plan";
+import { hardeningOutput, hardeningPlan } from "../../components/plan";
 import { databaseHostHardened } from "../../policies/stack";
 import { validateProfile } from "../../components/profile";
 import { gtmInput, iris } from "../helpers/profiles";
@@ -24,9 +24,9 @@ const gtm = (overrides: Record<string, unknown> = {}) => validateProfile(gtmInpu
 describe("database-host-hardened", () => {
     it("passes hosts created by DatabaseHost with a complete plan, for IRIS and GT.M", async () => {
         const resources = [
-            component(componentTypes.databaseHost, "iris-host", hardeningPlan(iris())),
+            component(componentTypes.databaseHost, "iris-host", hardeningOutput(hardeningPlan(iris()))),
             instance("iris-1", hardenedInstanceProps(), { parent: "iris-host" }),
-            component(componentTypes.databaseHost, "gtm-host", hardeningPlan(gtm())),
+            component(componentTypes.databaseHost, "gtm-host", hardeningOutput(hardeningPlan(gtm()))),
             instance("gtm-1", hardenedInstanceProps(), { parent: "gtm-host" }),
         ];
         const result = await evaluate([policy], resources);
@@ -36,25 +36,25 @@ describe("database-host-hardened", () => {
     it("passes a host hardened by an ExistingHost whose step connects to it", async () => {
         const resources = [
             instance("db", hardenedInstanceProps()),
-            component(componentTypes.existingHost, "db-hardening", hardeningPlan(gtm())),
+            component(componentTypes.existingHost, "db-hardening", hardeningOutput(hardeningPlan(gtm()))),
             { type: "command:remote:Command", name: "harden", props: {}, parent: "db-hardening", propertyDependencies: { connection: ["db"] } },
         ];
         expect(await messages(resources)).toEqual([]);
     });
 
     it("flags a host no hardening component creates or depends on", async () => {
-        const resources = [instance("db", hardenedInstanceProps()), component(componentTypes.existingHost, "other", hardeningPlan(iris()))];
+        const resources = [instance("db", hardenedInstanceProps()), component(componentTypes.existingHost, "other", hardeningOutput(hardeningPlan(iris())))];
         expect(await messages(resources)).toEqual([
             `db is not inside a hardening component (${componentTypes.databaseHost}, ${componentTypes.existingHost}) and no such component depends on it, so nothing hardens its operating system.`,
         ]);
     });
 
     it("flags a plan without service disabling, or a GT.M/YottaDB plan without distribution restriction", async () => {
-        const noServices = hardeningPlan(iris({ hardening: { services: false } }));
+        const noServices = hardeningOutput(hardeningPlan(iris({ hardening: { services: false } })));
         expect(await messages([component(componentTypes.databaseHost, "h", noServices), instance("db", hardenedInstanceProps(), { parent: "h" })])).toEqual([
             `db: h (${componentTypes.databaseHost}) does not disable optional services (hardening.serviceDisabling.enabled).`,
         ]);
-        const open = hardeningPlan(gtm({ product: "yottadb", hardening: { distribution: false } }));
+        const open = hardeningOutput(hardeningPlan(gtm({ product: "yottadb", hardening: { distribution: false } })));
         expect(await messages([component(componentTypes.databaseHost, "h", open), instance("db", hardenedInstanceProps(), { parent: "h" })])).toEqual([
             `db: h (${componentTypes.databaseHost}) does not restrict the yottadb distribution to its group (hardening.distributionRestriction.enabled).`,
         ]);
@@ -69,7 +69,7 @@ describe("database-host-hardened", () => {
 
     it("accepts configured component types and host tag", async () => {
         const options: RunOptions = { config: { [policy.name]: { hardeningComponentTypes: ["acme:db:Host"], databaseHostTag: { key: "role", value: "db" } } } };
-        const resources = [component("acme:db:Host", "h", hardeningPlan(iris())), instance("db", hardenedInstanceProps({ tags: { role: "db" } }), { parent: "h" })];
+        const resources = [component("acme:db:Host", "h", hardeningOutput(hardeningPlan(iris()))), instance("db", hardenedInstanceProps({ tags: { role: "db" } }), { parent: "h" })];
         expect(await evaluate([policy], resources, options)).toEqual({ diagnostics: [], notApplicable: [], checked: { [policy.name]: 1 } });
         expect((await evaluate([policy], resources)).notApplicable).toEqual([{ policyName: policy.name, reason: "no database-host instances in the stack" }]);
     });

@@ -8,10 +8,10 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { osFamilies } from "../../../components/catalog";
-import { renderHostScript } from "../../../components/host/script";
 import { parseProfile, validateProfile, type HostProfile } from "../../../components/profile";
 import { exampleConfig, projectRoot } from "../../helpers/example";
 import { admin, apps, gtmInput, iris, irisInput, licenseServer } from "../../helpers/profiles";
+import { render } from "../../helpers/render";
 
 const pins = path.join(projectRoot, "test/fixtures/rendered");
 
@@ -52,7 +52,7 @@ describe("rendered scripts of the example profiles", () => {
     for (const [name, profile] of cases) {
         for (const family of osFamilies) {
             it(`${name} (${family})`, async () => {
-                await expect(renderHostScript(profile, { osFamily: family })).toMatchFileSnapshot(path.join(pins, `${name}.${family}.sh`));
+                await expect(render(profile, family)).toMatchFileSnapshot(path.join(pins, `${name}.${family}.sh`));
             });
         }
     }
