@@ -20,7 +20,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The value of a rendered `NAME=(...)` or `NAME='...'` assignment, as bash reads it. */
 function shellValue(script: string, name: string): string[] {
-    const header = script.slice(0, script.indexOf("# mdb-hardening host script: the body."));
+    const header = script.slice(0, script.indexOf("\n# reads: "));
     const out = execFileSync("bash", ["-c", `${header.replace(/^set -euo pipefail$/m, "")}\nprintf '%s\\0' "\${${name}[@]}"`], { encoding: "utf8" });
     return out.split("\0").slice(0, -1);
 }
@@ -86,7 +86,7 @@ describe("rendering", () => {
     });
 
     it("masks socket and path units before the services they start", () => {
-        const units = shellValue(render(gtm), "DISABLE_UNITS");
+        const units = shellValue(render(gtm), "SERVICES_UNITS");
         const firstService = units.findIndex((u) => u.endsWith(".service"));
         expect(units.slice(0, firstService).every((u) => /\.(socket|path|timer)$/.test(u))).toBe(true);
         expect(units.slice(firstService).every((u) => u.endsWith(".service"))).toBe(true);
@@ -97,11 +97,11 @@ describe("rendering", () => {
     it("keeps what the profile keeps, snmpd for the IRIS monitor, and the clients of kept daemons", () => {
         const kept = validateProfile(gtmInput({ services: { keep: ["cups.service"], disable: ["postfix.service"] } }));
         const script = render(kept);
-        expect(shellValue(script, "DISABLE_UNITS")).not.toContain("cups.service");
-        expect(shellValue(script, "DISABLE_UNITS")).toContain("postfix.service");
+        expect(shellValue(script, "SERVICES_UNITS")).not.toContain("cups.service");
+        expect(shellValue(script, "SERVICES_UNITS")).toContain("postfix.service");
         expect(shellValue(script, "CLIENT_BINARIES")).toEqual(["/usr/bin/at"]);
         const monitored = iris({ iris: { features: { monitor: true } }, network: { adminCidrs: [admin], snmpManagers: ["10.6.0.0/24"] } });
-        expect(shellValue(render(monitored), "DISABLE_UNITS")).not.toContain("snmpd.service");
+        expect(shellValue(render(monitored), "SERVICES_UNITS")).not.toContain("snmpd.service");
         expect(shellValue(render(monitored), "EXPECTED_PORTS")).toEqual(["tcp/22", `udp/${irisEndpoints.snmp.port}`]);
     });
 
@@ -118,8 +118,8 @@ describe("rendering", () => {
     it("uses the RHEL family's unit names and nftables file", () => {
         const script = render(gtm, "rhel");
         expect(shellValue(script, "NFT_CONF")).toEqual(["/etc/sysconfig/nftables.conf"]);
-        expect(shellValue(script, "DISABLE_UNITS")).toEqual(expect.arrayContaining(["httpd.socket", "telnet.socket", "smb.service"]));
-        expect(shellValue(script, "DISABLE_UNITS")).not.toContain("apache2.service");
+        expect(shellValue(script, "SERVICES_UNITS")).toEqual(expect.arrayContaining(["httpd.socket", "telnet.socket", "smb.service"]));
+        expect(shellValue(script, "SERVICES_UNITS")).not.toContain("apache2.service");
     });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Renders the host script for one plan: quoted shell assignments of the plan's values,
- * then the fixed body in hardening.sh. `mdb-hardening render` prints exactly this; the
+ * then the fixed body, the parts in sh/. `mdb-hardening render` prints exactly this; the
  * components run exactly this (over SSH, and as EC2 user data).
  */
 import { createHash } from "node:crypto";
@@ -17,7 +17,9 @@ export const nftFile = "/etc/mdb-hardening/nftables.nft";
 const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: "/etc/sysconfig/nftables.conf" };
 const profileD = "/etc/profile.d/mdb-hardening.sh";
 
-const body = readFileSync(path.join(__dirname, "hardening.sh"), "utf8");
+/** The body's parts, in the order they are defined and run (sh/main.sh runs them). */
+export const scriptParts = ["lib", "preflight", "distribution", "services", "firewall", "iris", "audit", "main"] as const;
+const body = scriptParts.map((part) => readFileSync(path.join(__dirname, "sh", `${part}.sh`), "utf8")).join("\n");
 
 /** Single-quotes a value for bash; the only character that needs care inside is the quote itself. */
 export function shq(value: string): string {
@@ -67,7 +69,7 @@ function serviceValues(plan: HardeningPlan): Record<string, ShellValue> {
     const essential = units.filter((u) => essentialUnitNames.has(u));
     if (essential.length > 0) throw new Error(`internal: essential units in the disable list: ${essential.join(", ")}`);
     return {
-        DISABLE_UNITS: units,
+        SERVICES_UNITS: units,
         CLIENT_BINARIES: clientBinaries,
         CRON_ALLOW: cronAllowFile,
         CRON_ALLOW_CONTENT: plan.profile.services.cronAllow.join("\n"),

@@ -1,0 +1,74 @@
+# reads: PARTS
+# mdb-hardening host script. The renderer (script.ts) puts the profile's values above the parts as
+# quoted shell assignments; nothing from here on is generated. Each part (sh/<part>.sh) has its
+# preflight checks, its change and its audit side by side; main.sh runs them in order.
+#
+# Every step checks before it changes, so a second run changes nothing and a run killed at any
+# point reaches the same end state when run again. Output lines for machines:
+#   MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail
+# kind: changed | ok | absent | finding | info | data | error | summary.
+
+say() {
+	local detail=${4:-}
+	detail=${detail//$'\t'/ }
+	printf 'MDBH\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${detail//$'\n'/ }"
+}
+changed() { changes=$((changes + 1)); say changed "$@"; }
+ok() { say ok "$@"; }
+finding() { findings=$((findings + 1)); say finding "$@"; }
+die() { say error "$1" "$2" "$3"; exit 2; }
+has_part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+in_list() { local needle=$1 item; shift; for item in "$@"; do [ "$item" = "$needle" ] && return 0; done; return 1; }
+user_in_group() {
+	local groups
+	read -r -a groups <<<"$(id -nG -- "$1" 2>/dev/null)"
+	in_list "$2" "${groups[@]}"
+}
+
+changes=0
+findings=0
+
+# owner group mode (octal as stat prints it, e.g. 4550) of a path, set only if different.
+ensure_mode() {
+	local part=$1 path=$2 owner=$3 group=$4 mode=$5 now
+	now=$(stat -c '%U %G %a' -- "$path")
+	if [ "$now" = "$owner $group $mode" ]; then
+		ok "$part" "$path" "$now"
+	else
+		# chown clears the set-user-ID bit, so the mode is set after it.
+		chown -- "$owner:$group" "$path"
+		chmod -- "$mode" "$path"
+		changed "$part" "$path" "$now -> $owner $group $mode"
+	fi
+}
+
+# True when path holds exactly content plus the final newline ensure_file writes.
+same_content() { [ -f "$1" ] && printf '%s\n' "$2" | cmp -s -- - "$1"; }
+
+# Writes content to path atomically (temp file in the same directory, then rename) if it differs.
+ensure_file() {
+	local part=$1 path=$2 owner=$3 group=$4 mode=$5 content=$6 tmp
+	if same_content "$path" "$content"; then
+		ensure_mode "$part" "$path" "$owner" "$group" "$mode"
+		return
+	fi
+	tmp=$(mktemp -- "$path.mdbh.XXXXXX")
+	printf '%s\n' "$content" >"$tmp"
+	chown -- "$owner:$group" "$tmp"
+	chmod -- "$mode" "$tmp"
+	mv -f -- "$tmp" "$path"
+	changed "$part" "$path" "written"
+}
+
+ensure_dir() {
+	local part=$1 path=$2 group=$3 mode=$4
+	if [ -d "$path" ]; then
+		# An existing directory is reported, not changed: it may be shared (e.g. /tmp).
+		ok "$part" "$path" "exists $(stat -c '%U %G %a' -- "$path")"
+	else
+		mkdir -p -- "$path"
+		chown -- "root:$group" "$path"
+		chmod -- "$mode" "$path"
+		changed "$part" "$path" "created root $group $mode"
+	fi
+}

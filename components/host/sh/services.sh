@@ -1,0 +1,76 @@
+# reads: SERVICES_UNITS CLIENT_BINARIES CRON_ALLOW CRON_ALLOW_CONTENT
+# ---- services: optional daemons stopped, disabled and masked --------------------------------------
+
+unit_exists() {
+	[ -n "$(systemctl list-unit-files --no-legend --no-pager -- "$1" 2>/dev/null)" ] && return 0
+	# SysV scripts only become units through a generator at boot.
+	case "$1" in *.service) [ -x "/etc/init.d/${1%.service}" ] && return 0 ;; esac
+	return 1
+}
+
+services_apply() {
+	local unit state binary real
+	for unit in "${SERVICES_UNITS[@]}"; do
+		if ! unit_exists "$unit"; then
+			say absent services "$unit" "not installed"
+			continue
+		fi
+		state=$(systemctl is-enabled -- "$unit" 2>/dev/null || true)
+		if systemctl is-active --quiet -- "$unit" 2>/dev/null; then
+			if systemctl stop -- "$unit" 2>/dev/null; then
+				changed services "$unit" "stopped"
+			else
+				finding services "$unit" "could not be stopped"
+			fi
+		fi
+		if [ "$state" = masked ]; then
+			ok services "$unit" masked
+			continue
+		fi
+		systemctl disable -- "$unit" >/dev/null 2>&1 || true
+		# mask refuses when a real unit file sits in /etc/systemd/system: report it, do not remove it.
+		if systemctl mask -- "$unit" >/dev/null 2>&1; then
+			systemctl reset-failed -- "$unit" >/dev/null 2>&1 || true
+			changed services "$unit" "${state:-unknown} -> masked"
+		else
+			finding services "$unit" "could not be masked (a unit file in /etc/systemd/system?)"
+		fi
+	done
+	for binary in "${CLIENT_BINARIES[@]}"; do
+		if [ ! -e "$binary" ]; then
+			say absent services "$binary" "not installed"
+			continue
+		fi
+		real=$(readlink -f -- "$binary")
+		if [ "$(stat -c '%a' -- "$real")" = 0 ]; then
+			ok services "$binary" "mode 000"
+		else
+			chmod 000 -- "$real"
+			changed services "$binary" "chmod 000"
+		fi
+		# Debian: record the mode with dpkg, or the next upgrade of the package restores it.
+		# (dpkg-statoverride takes no "--"; the catalog's paths are absolute, so none reads as an option.)
+		if command -v dpkg-statoverride >/dev/null 2>&1 && dpkg -S -- "$real" >/dev/null 2>&1; then
+			if [ "$(dpkg-statoverride --list "$real" || true)" = "root root 0 $real" ]; then
+				ok services "$real" "dpkg-statoverride root root 0"
+			else
+				dpkg-statoverride --remove "$real" >/dev/null 2>&1 || true
+				dpkg-statoverride --add root root 0 "$real"
+				changed services "$real" "dpkg-statoverride root root 0"
+			fi
+		fi
+	done
+	ensure_file services "$CRON_ALLOW" root root 644 "$CRON_ALLOW_CONTENT"
+}
+
+services_audit() {
+	local unit
+	for unit in "${SERVICES_UNITS[@]}"; do
+		unit_exists "$unit" || continue
+		if [ "$(systemctl is-enabled -- "$unit" 2>/dev/null || true)" = masked ]; then
+			ok audit "unit:$unit" masked
+		else
+			finding audit "unit:$unit" "not masked"
+		fi
+	done
+}

@@ -1,0 +1,67 @@
+/**
+ * The contract between the renderer (script.ts assigns the upper-case variables) and the parts of
+ * the shell body (sh/*.sh): each part names on its first line the variables it reads.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { scriptParts } from "../../../components/host/script";
+import { projectRoot } from "../../helpers/example";
+import { gtmInput, iris } from "../../helpers/profiles";
+import { render } from "../../helpers/render";
+import { validateProfile } from "../../../components/profile";
+
+const partFile = (part: string) => readFileSync(path.join(projectRoot, "components/host/sh", `${part}.sh`), "utf8");
+
+/** The header lines of a part: `# reads: A B` and, where it reads the environment, `# environment: C`. */
+function header(text: string): { reads: string[]; environment: string[]; code: string } {
+    const lines = text.split("\n");
+    const list = (line: string | undefined, key: string) => {
+        const m = line?.match(new RegExp(`^# ${key}: (.*)$`));
+        return m ? (m[1] === "(none)" ? [] : m[1].split(" ")) : undefined;
+    };
+    const reads = list(lines[0], "reads");
+    if (!reads) throw new Error(`first line is not "# reads: ...": ${lines[0]}`);
+    const environment = list(lines[1], "environment");
+    return { reads, environment: environment ?? [], code: lines.slice(environment ? 2 : 1).join("\n") };
+}
+
+const usedUpperCase = (code: string) => new Set([...code.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+
+/** The variables the renderer assigns, as bash sees them after running the assignments. */
+function assigned(script: string): Set<string> {
+    const assignments = script.slice(0, script.indexOf("\n# reads: "));
+    const out = execFileSync("env", ["-i", "bash", "--norc", "--noprofile", "-c", 'true | true; before=$(compgen -v); eval "$1"; comm -13 <(sort <<<"$before") <(compgen -v | sort)', "bash", assignments], { encoding: "utf8" });
+    // LC_ALL is the locale the script exports for the commands it runs, not a profile value.
+    return new Set(out.split("\n").filter((v) => /^[A-Z][A-Z0-9_]*$/.test(v) && v !== "LC_ALL"));
+}
+
+describe("the parts of the host script", () => {
+    const renderers = [render(iris()), render(validateProfile(gtmInput()))];
+
+    it("are assigned the same variables for every profile", () => {
+        expect(assigned(renderers[1])).toEqual(assigned(renderers[0]));
+        expect(assigned(renderers[0]).size).toBeGreaterThan(30);
+    });
+
+    for (const part of scriptParts) {
+        it(`${part}.sh lists exactly the rendered variables it reads, each one assigned`, () => {
+            const { reads, environment, code } = header(partFile(part));
+            const used = usedUpperCase(code);
+            expect([...used].filter((v) => !environment.includes(v)).sort()).toEqual([...reads].sort());
+            for (const name of reads) expect(assigned(renderers[0])).toContain(name);
+            // Only the renderer assigns upper-case names; a part's own state is lower-case.
+            expect(code).not.toMatch(/^\s*(local\s+)?[A-Z][A-Z0-9_]*=/m);
+        });
+    }
+
+    it("read every variable the renderer assigns", () => {
+        const read = new Set(scriptParts.flatMap((part) => header(partFile(part)).reads));
+        expect([...assigned(renderers[0])].filter((v) => !read.has(v))).toEqual([]);
+    });
+
+    it("are the body of the rendered script, in order", () => {
+        expect(renderers[0]).toContain(`\n\n${scriptParts.map(partFile).join("\n")}`);
+    });
+});
