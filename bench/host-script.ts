@@ -1,6 +1,6 @@
 /**
  * Benchmark of the host script on the GT.M test root (needs root and the cached root from
- * test/host/build-root.sh): SSH sessions per apply, first-apply and re-run wall times.
+ * test/helpers/host/build-root.sh): SSH sessions per apply, first-apply and re-run wall times.
  * Run: npm run bench:host   — writes bench/results/host-script.json.
  */
 import { writeFileSync } from "node:fs";
@@ -9,13 +9,13 @@ import { renderHostScript } from "../components/host/script";
 import { hardeningPlan } from "../components/plan";
 import { parseSummary } from "../components/host/summary";
 import { validateProfile } from "../components/profile";
-import * as h from "../test/host/harness";
+import * as h from "../test/helpers/host/harness";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
 async function main(): Promise<void> {
     const rootfs = h.findCachedRoot();
-    if (process.getuid?.() !== 0 || !rootfs) throw new Error("needs root and the cached root filesystem (bash test/host/build-root.sh)");
+    if (process.getuid?.() !== 0 || !rootfs) throw new Error("needs root and the cached root filesystem (bash test/helpers/host/build-root.sh)");
     const first: number[] = [];
     const rerun: number[] = [];
     const sessions: number[] = [];

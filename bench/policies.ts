@@ -19,8 +19,8 @@ import { validateProfile } from "../components/profile";
 import { ruleTypes } from "../policies/network";
 import { policies } from "../policies/pack";
 import { awsTypes } from "../policies/resources";
-import type { Resource } from "../test/policies/helpers/harness";
-import { SdkAnalyzer } from "../test/policies/helpers/sdk";
+import type { Resource } from "../test/helpers/policies/harness";
+import { SdkAnalyzer } from "../test/helpers/policies/sdk";
 
 /**
  * A stack of database hosts, ten resources each, shaped as the components build them: host

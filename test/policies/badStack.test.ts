@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { databaseHostRole, hostTags, irisEndpoints, osEndpoints } from "../../components/catalog";
 import { policies } from "../../policies/pack";
 import { gtmInput } from "../helpers/profiles";
-import { violated, type Result } from "./helpers/harness";
-import { collect, evaluateStack } from "./helpers/stack";
+import { violated, type Result } from "../helpers/policies/harness";
+import { collect, evaluateStack } from "../helpers/policies/stack";
 
 const { superserver, webServer, jdbcGateway, snmp, telnet } = irisEndpoints;
 const { ssh, rpcbindUdp } = osEndpoints;

@@ -17,8 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { irisEndpoints, osEndpoints } from "../../components/catalog";
 import { policies } from "../../policies/pack";
 import { projectRoot } from "../helpers/example";
-import { securityGroup, tcp } from "./helpers/resources";
-import { SdkAnalyzer } from "./helpers/sdk";
+import { securityGroup, tcp } from "../helpers/policies/resources";
+import { SdkAnalyzer } from "../helpers/policies/sdk";
 
 let pack: ChildProcess;
 let client: AnalyzerClient;

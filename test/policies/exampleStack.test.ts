@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { componentTypes } from "../../components/catalog";
 import { policies } from "../../policies/pack";
 import { exampleConfig, projectRoot } from "../helpers/example";
-import { violated, type Result } from "./helpers/harness";
-import { collect, evaluateStack, type Collected } from "./helpers/stack";
+import { violated, type Result } from "../helpers/policies/harness";
+import { collect, evaluateStack, type Collected } from "../helpers/policies/stack";
 
 describe("the example stack", () => {
     let stack: Collected;

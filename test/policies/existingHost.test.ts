@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { databaseHostRole, hostTags } from "../../components/catalog";
 import { databaseHostHardened } from "../../policies/stack";
 import { gtmInput } from "../helpers/profiles";
-import type { Result } from "./helpers/harness";
-import { collect, evaluateStack, type Collected } from "./helpers/stack";
+import type { Result } from "../helpers/policies/harness";
+import { collect, evaluateStack, type Collected } from "../helpers/policies/stack";
 
 async function program(): Promise<void> {
     const aws = await import("@pulumi/aws");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoPublicIp, databaseHostPrivateSubnet } from "../../policies/instances";
 import { awsTypes } from "../../policies/resources";
-import { evaluate, remediate, unknown, type Resource, type RunOptions } from "./helpers/harness";
-import { dbTags, hardenedInstanceProps, instance } from "./helpers/resources";
+import { evaluate, remediate, unknown, type Resource, type RunOptions } from "../helpers/policies/harness";
+import { dbTags, hardenedInstanceProps, instance } from "../helpers/policies/resources";
 
 async function messages(policy: Parameters<typeof evaluate>[0][number], resources: Resource[], options?: RunOptions): Promise<string[]> {
     const result = await evaluate([policy], resources, options);

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { ruleTypes } from "../../policies/network";
 import { initialConfig, packArgs, policies } from "../../policies/pack";
 import { awsTypes } from "../../policies/resources";
-import { evaluate } from "./helpers/harness";
-import { securityGroup, tcp } from "./helpers/resources";
+import { evaluate } from "../helpers/policies/harness";
+import { securityGroup, tcp } from "../helpers/policies/resources";
 
 describe("the pack's policies", () => {
     it("have unique kebab-case names and the metadata the CLI and Pulumi Cloud show", () => {

@@ -9,8 +9,8 @@ import {
     privateWebServerClosedInProduction,
     sshFromAdminNetworksOnly,
 } from "../../policies/securityGroups";
-import { evaluate, type Resource, type RunOptions } from "./helpers/harness";
-import { securityGroup, tcp, udp } from "./helpers/resources";
+import { evaluate, type Resource, type RunOptions } from "../helpers/policies/harness";
+import { securityGroup, tcp, udp } from "../helpers/policies/resources";
 
 const { superserver, webServer, jdbcGateway, licenseServer, snmp, agentx } = irisEndpoints;
 const { ssh, rpcbindUdp, nfsTcp, telnetd } = osEndpoints;

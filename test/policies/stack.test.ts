@@ -4,8 +4,8 @@ import { hardeningOutput, hardeningPlan } from "../../components/plan";
 import { databaseHostHardened } from "../../policies/stack";
 import { validateProfile } from "../../components/profile";
 import { gtmInput, iris } from "../helpers/profiles";
-import { evaluate, type Resource, type RunOptions } from "./helpers/harness";
-import { hardenedInstanceProps, instance } from "./helpers/resources";
+import { evaluate, type Resource, type RunOptions } from "../helpers/policies/harness";
+import { hardenedInstanceProps, instance } from "../helpers/policies/resources";
 
 const policy = databaseHostHardened;
 

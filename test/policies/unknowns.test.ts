@@ -10,9 +10,9 @@ import { databaseHostImdsv2, databaseHostNoPublicIp } from "../../policies/insta
 import { policies } from "../../policies/pack";
 import { noWorldIngressToDatabasePorts } from "../../policies/securityGroups";
 import { databaseHostHardened } from "../../policies/stack";
-import { evaluate, unknown, type Resource } from "./helpers/harness";
-import { hardenedInstanceProps, instance, securityGroup, tcp } from "./helpers/resources";
-import { SdkAnalyzer } from "./helpers/sdk";
+import { evaluate, unknown, type Resource } from "../helpers/policies/harness";
+import { hardenedInstanceProps, instance, securityGroup, tcp } from "../helpers/policies/resources";
+import { SdkAnalyzer } from "../helpers/policies/sdk";
 
 const { superserver } = irisEndpoints;
 const cantRun = (policy: string) => ({ policyName: policy, enforcementLevel: "advisory", message: expect.stringMatching(new RegExp(`^can't run policy '${policy}' .*during preview: string value at \\.`)) });

@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderMergeFile } from "../components/iris/merge";
-import { auditCpf } from "../components/iris/ports";
-import { hardeningOutput, hardeningPlan } from "../components/plan";
-import { parseProfile } from "../components/profile";
-import { deriveRules } from "../components/rules";
-import { render } from "./helpers/render";
+import { renderMergeFile } from "../../components/iris/merge";
+import { auditCpf } from "../../components/iris/ports";
+import { hardeningOutput, hardeningPlan } from "../../components/plan";
+import { parseProfile } from "../../components/profile";
+import { deriveRules } from "../../components/rules";
+import { render } from "../helpers/render";
+import { projectRoot } from "../helpers/example";
 
-const root = path.resolve(__dirname, "..");
+const root = projectRoot;
 const work = mkdtempSync(path.join(tmpdir(), "mdbh-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -52,7 +53,7 @@ describe("mdb-hardening CLI", () => {
     });
 
     it("audit-cpf lists each deviation and exits 1", () => {
-        const cpfPath = path.join(__dirname, "fixtures/cpf/iris-2020.4-shard-linux.cpf");
+        const cpfPath = path.join(projectRoot, "test/fixtures/cpf/iris-2020.4-shard-linux.cpf");
         const r = cli("audit-cpf", good, cpfPath);
         const deviations = auditCpf(profile, readFileSync(cpfPath, "utf8"), cpfPath);
         expect(deviations.length).toBeGreaterThan(0);

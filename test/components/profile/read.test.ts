@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { irisEndpoints, products } from "../components/catalog";
-import { parseProfile, validateProfile } from "../components/profile";
-import { formatIssue, ProfileError, type ValidationIssue } from "../components/validate";
-import { admin, apps, gtmInput, irisInput, licenseServer } from "./helpers/profiles";
+import { irisEndpoints, products } from "../../../components/catalog";
+import { parseProfile, validateProfile } from "../../../components/profile";
+import { formatIssue, ProfileError, type ValidationIssue } from "../../../components/validate";
+import { admin, apps, gtmInput, irisInput, licenseServer } from "../../helpers/profiles";
 
 function issuesOf(input: unknown): ValidationIssue[] {
     try {

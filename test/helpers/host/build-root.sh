@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Build (or reuse) a cached Debian bookworm root filesystem for host tests.
 #
-#   test/host/build-root.sh            build if missing, print the root's path on stdout
-#   test/host/build-root.sh --check    print the path and exit 0 if built, exit 3 if not
-#   test/host/build-root.sh --path     print the path it would use (built or not)
+#   test/helpers/host/build-root.sh            build if missing, print the root's path on stdout
+#   test/helpers/host/build-root.sh --check    print the path and exit 0 if built, exit 3 if not
+#   test/helpers/host/build-root.sh --path     print the path it would use (built or not)
 #
 # Environment:
 #   MDB_TEST_ROOT_CACHE   cache directory (default /var/cache/mdb-hardening/roots)
@@ -68,7 +68,7 @@ if [[ "$mode" != build ]]; then
     final="$(realpath -m "$cache_raw")/$SUITE-$hash"
     if [[ "$mode" == path ]]; then printf '%s\n' "$final"; exit 0; fi
     if is_complete "$final"; then printf '%s\n' "$final"; exit 0; fi
-    log "no cached root at $final (run test/host/build-root.sh as root)"
+    log "no cached root at $final (run test/helpers/host/build-root.sh as root)"
     exit 3
 fi
 

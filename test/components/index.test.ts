@@ -1,12 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { render } from "./helpers/render";
+import { render } from "../helpers/render";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { databaseHostRole, hostTags, irisEndpoints } from "../components/catalog";
-import { installMocks, valueOf, type Recorded, type Registered } from "./helpers/mocks";
-import { admin, apps, gtmInput, irisInput, licenseServer } from "./helpers/profiles";
+import { databaseHostRole, hostTags, irisEndpoints } from "../../components/catalog";
+import { installMocks, valueOf, type Recorded, type Registered } from "../helpers/mocks";
+import { admin, apps, gtmInput, irisInput, licenseServer } from "../helpers/profiles";
 
-type Components = typeof import("../components");
+type Components = typeof import("../../components");
 
 let c: Components;
 let resources: Recorded[];
@@ -26,7 +26,7 @@ function tryCreate(name: string, create: () => unknown): void {
 
 beforeAll(async () => {
     const recorder = await installMocks();
-    c = await import("../components");
+    c = await import("../../components");
     mirrored = irisInput({
         name: "iris-m1",
         iris: { features: { mirror: true } },

@@ -9,7 +9,7 @@
 import type { Policies } from "@pulumi/policy";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
-import { installMocks } from "../../helpers/mocks";
+import { installMocks } from "../mocks";
 import { evaluate, type Resource, type Result, type RunOptions } from "./harness";
 
 export interface Collected {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { formatCpf, getValue, parseCpf, sections } from "../components/iris/cpf";
-import { renderMergeFile } from "../components/iris/merge";
-import { validateProfile } from "../components/profile";
-import { problemsOf } from "./helpers/errors";
-import { admin, apps, gtmInput, iris, irisInput, licenseServer } from "./helpers/profiles";
+import { formatCpf, getValue, parseCpf, sections } from "../../../components/iris/cpf";
+import { renderMergeFile } from "../../../components/iris/merge";
+import { validateProfile } from "../../../components/profile";
+import { problemsOf } from "../../helpers/errors";
+import { admin, apps, gtmInput, iris, irisInput, licenseServer } from "../../helpers/profiles";
 
 const network = (extra: Record<string, unknown>) => ({ adminCidrs: [admin], appClients: [apps], licenseServers: [licenseServer], ...extra });
 

@@ -6,13 +6,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { summarize, type HostSummary } from "../components/host/hostHardening";
-import { parseSummary } from "../components/host/summary";
-import { renderMergeFile } from "../components/iris/merge";
-import { auditCpf } from "../components/iris/ports";
-import { validateProfile, type HostProfile } from "../components/profile";
-import * as h from "./host/harness";
-import { render } from "./helpers/render";
+import { summarize, type HostSummary } from "../../components/host/hostHardening";
+import { parseSummary } from "../../components/host/summary";
+import { renderMergeFile } from "../../components/iris/merge";
+import { auditCpf } from "../../components/iris/ports";
+import { validateProfile, type HostProfile } from "../../components/profile";
+import * as h from "../helpers/host/harness";
+import { render } from "../helpers/render";
+import { projectRoot } from "../helpers/example";
 
 const ROOTFS = h.requireRootFs("host hardening");
 
@@ -279,7 +280,7 @@ describe.skipIf(!ROOTFS)("host script interrupted at several points", () => {
 
 describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way", () => {
     let root: h.RootCopy;
-    const cpf = readFileSync(path.join(__dirname, "fixtures/cpf/iris-2020.4-shard-linux.cpf"), "utf8");
+    const cpf = readFileSync(path.join(projectRoot, "test/fixtures/cpf/iris-2020.4-shard-linux.cpf"), "utf8");
     // Stands in for the instance's `iris` command: records its calls, reports the instance running,
     // and fails a merge while /etc/fake-iris-fail exists.
     const fakeIris = [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { irisEndpoints } from "../components/catalog";
-import { deriveRules, type NetworkRule } from "../components/rules";
-import { validateProfile } from "../components/profile";
-import { admin, apps, gtmInput, iris, licenseServer } from "./helpers/profiles";
+import { irisEndpoints } from "../../components/catalog";
+import { deriveRules, type NetworkRule } from "../../components/rules";
+import { validateProfile } from "../../components/profile";
+import { admin, apps, gtmInput, iris, licenseServer } from "../helpers/profiles";
 
 /** Rules as compact tuples: direction protocol/port cidrs endpoint. */
 function compact(rules: NetworkRule[]): string[] {

@@ -2,12 +2,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import * as h from "./harness";
+import * as h from "../helpers/host/harness";
+import { projectRoot } from "../helpers/example";
 
 const SUITE = "host harness self-tests";
 const IS_ROOT = h.requireRoot(SUITE);
 const ROOTFS = IS_ROOT ? h.requireRootFs(SUITE) : null;
-const REPO = path.resolve(__dirname, "../..");
+const REPO = projectRoot;
 
 /** Everything in this process's mount namespace, namespace list and /proc that the given resources could have left. */
 function leftovers(r: { namespaces: string[]; workDir: string; pids?: number[] }): string[] {
@@ -429,12 +430,12 @@ describe.skipIf(!ROOTFS)("cleanup when a suite fails or its process dies", () =>
     it("a failing assertion still removes namespaces, mounts, work directory and processes", async () => {
         const out = path.join(tmp, "failing.json");
         const r = await h.run(
-            [process.execPath, path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--config", "test/host/fixtures/vitest.fixture.config.ts"],
+            [process.execPath, path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--config", "test/helpers/host/fixtures/vitest.fixture.config.ts"],
             { cwd: REPO, env: { ...env(), MDB_FIXTURE_OUT: out }, timeoutMs: 120_000 },
         );
         expect(r.code).not.toBe(0);
         expect(r.stdout + r.stderr).toContain("failing on purpose");
-        const res = JSON.parse(fs.readFileSync(out, "utf8")) as import("./fixtures/resources").FixtureResources;
+        const res = JSON.parse(fs.readFileSync(out, "utf8")) as import("../helpers/host/fixtures/resources").FixtureResources;
         expect(res.namespaces.length).toBe(3);
         expect(leftovers({ ...res, pids: [res.sshdSupervisorPid, res.sshdPid, res.listenerPid] })).toEqual([]);
     }, 150_000);
@@ -444,13 +445,13 @@ describe.skipIf(!ROOTFS)("cleanup when a suite fails or its process dies", () =>
         // A work base of its own, so that concurrent runs of this file cannot sweep the leftovers first.
         const workBase = path.join(tmp, "work");
         const mine = await h.createNetwork({ nodes: 1 });
-        const r = await h.run([process.execPath, "-r", "ts-node/register/transpile-only", "test/host/fixtures/crash.ts", out], {
+        const r = await h.run([process.execPath, "-r", "ts-node/register/transpile-only", "test/helpers/host/fixtures/crash.ts", out], {
             cwd: REPO,
             env: { ...env(), MDB_TEST_WORK_DIR: workBase },
             timeoutMs: 120_000,
         });
         expect(r.signal).toBe("SIGKILL");
-        const res = JSON.parse(fs.readFileSync(out, "utf8")) as import("./fixtures/resources").FixtureResources;
+        const res = JSON.parse(fs.readFileSync(out, "utf8")) as import("../helpers/host/fixtures/resources").FixtureResources;
         // sshd (parent-death signal via timeout(1)) and the listener (parent-death SIGKILL) die with their owner.
         const pids = [res.sshdSupervisorPid, res.sshdPid, res.listenerPid];
         for (let i = 0; i < 50 && pids.some(h.processAlive); i++) await h.sleep(100);

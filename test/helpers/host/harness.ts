@@ -58,7 +58,7 @@ export function requireRoot(suite: string): boolean {
 }
 
 /**
- * Path of the cached root filesystem (test/host/build-root.sh), or null to skip
+ * Path of the cached root filesystem (test/helpers/host/build-root.sh), or null to skip
  * (with a loud warning) when not root or the root has not been built. Under CI
  * both cases throw instead.
  */
@@ -68,7 +68,7 @@ export function requireRootFs(suite: string): string | null {
     if (root) return root;
     const msg = banner([
         `SKIPPING host suite "${suite}": no cached root filesystem.`,
-        "Build it first (as root, a few minutes, needs the Debian mirror):  test/host/build-root.sh",
+        "Build it first (as root, a few minutes, needs the Debian mirror):  test/helpers/host/build-root.sh",
     ]);
     if (inCI()) throw new Error(`host suite "${suite}" needs the cached root, and CI is set: refusing to skip.${msg}`);
     console.warn(msg);

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CpfSyntaxError, formatCpf, getValue, parseCpf, sections, setValue } from "../components/iris/cpf";
+import { CpfSyntaxError, formatCpf, getValue, parseCpf, sections, setValue } from "../../../components/iris/cpf";
+import { projectRoot } from "../../helpers/example";
 
-const FIXTURES = join(__dirname, "fixtures", "cpf");
+const FIXTURES = join(projectRoot, "test", "fixtures", "cpf");
 const MALFORMED = join(FIXTURES, "malformed");
 
 const fixtureNames = readdirSync(FIXTURES).filter((name) => /\.(cpf|conf)$/.test(name) && statSync(join(FIXTURES, name)).isFile());

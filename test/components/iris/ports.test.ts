@@ -1,14 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CpfSyntaxError, formatCpf, parseCpf, sections, setValue } from "../components/iris/cpf";
-import { renderMergeFile } from "../components/iris/merge";
-import { auditCpf, readInstanceEndpoints, reconcile, type InstanceEndpoints } from "../components/iris/ports";
-import { validateProfile, type HostProfile } from "../components/profile";
-import { problemsOf } from "./helpers/errors";
-import { admin, apps, iris, licenseServer } from "./helpers/profiles";
+import { CpfSyntaxError, formatCpf, parseCpf, sections, setValue } from "../../../components/iris/cpf";
+import { renderMergeFile } from "../../../components/iris/merge";
+import { auditCpf, readInstanceEndpoints, reconcile, type InstanceEndpoints } from "../../../components/iris/ports";
+import { validateProfile, type HostProfile } from "../../../components/profile";
+import { problemsOf } from "../../helpers/errors";
+import { admin, apps, iris, licenseServer } from "../../helpers/profiles";
+import { projectRoot } from "../../helpers/example";
 
-const FIXTURES = join(__dirname, "fixtures", "cpf");
+const FIXTURES = join(projectRoot, "test", "fixtures", "cpf");
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
 const network = (extra: Record<string, unknown>) => ({ adminCidrs: [admin], appClients: [apps], licenseServers: [licenseServer], ...extra });
 

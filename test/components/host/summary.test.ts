@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { summarize } from "../../../components/host/hostHardening";
+import { parseSummary } from "../../../components/host/summary";
+import { auditCpf } from "../../../components/iris/ports";
+import { projectRoot } from "../../helpers/example";
+import { iris } from "../../helpers/profiles";
+
+describe("summary", () => {
+    const line = (...f: string[]) => ["MDBH", ...f].join("\t");
+    it("counts and lists what the run changed and found", () => {
+        const out = [
+            "noise from a command",
+            line("changed", "distribution", "group:gtmusers", "created"),
+            line("ok", "services", "atd.service", "masked"),
+            line("absent", "services", "cups.service", "not installed"),
+            line("finding", "audit", "listen:tcp/111", "listening on 0.0.0.0 but not declared in the profile"),
+            line("summary", "gtm-1", "changes", "1"),
+            line("summary", "gtm-1", "findings", "1"),
+        ].join("\n");
+        expect(parseSummary(out)).toEqual({
+            profile: "gtm-1",
+            changes: 1,
+            findings: 1,
+            changed: [{ kind: "changed", part: "distribution", item: "group:gtmusers", detail: "created" }],
+            problems: [{ kind: "finding", part: "audit", item: "listen:tcp/111", detail: "listening on 0.0.0.0 but not declared in the profile" }],
+            absent: ["cups.service"],
+            verified: 1,
+        });
+    });
+
+    it("returns an IRIS host's iris.cpf, which the component audits against the profile", () => {
+        const cpf = readFileSync(path.join(projectRoot, "test/fixtures/cpf/iris-2020.4-shard-linux.cpf"));
+        const out = [line("data", "iris", "iris.cpf", gzipSync(cpf).toString("base64")), line("summary", "iris-1", "changes", "0"), line("summary", "iris-1", "findings", "0")].join("\n");
+        const profile = iris();
+        expect(parseSummary(out).irisCpf).toBe(cpf.toString("utf8"));
+        expect(summarize(out, profile).cpfDeviations).toEqual(auditCpf(profile, cpf.toString("utf8"), "iris.cpf"));
+        expect(summarize(out, profile).cpfDeviations.length).toBeGreaterThan(0);
+        expect(summarize(out.replace(/^.*iris\.cpf.*\n/m, ""), profile).cpfDeviations).toEqual([]);
+    });
+
+    it("fails on a refused or unfinished run", () => {
+        expect(() => parseSummary(line("error", "preflight", "firewall", "the SSH client applying this (192.0.2.1) is not in network.adminCidrs"))).toThrow(
+            "host script refused: preflight firewall: the SSH client applying this (192.0.2.1) is not in network.adminCidrs",
+        );
+        expect(() => parseSummary(line("changed", "services", "atd.service", "masked"))).toThrow(/did not run to the end/);
+        expect(() => parseSummary(line("weird", "a", "b", "c"))).toThrow(/unknown report kind/);
+    });
+});
