@@ -10,6 +10,10 @@ distribution_preflight() {
 	for marker in "${DIST_MARKERS[@]}"; do
 		[ -f "$DIST/$marker" ] || die preflight "$DIST" "not a $PRODUCT_NAME distribution: $marker missing"
 	done
+	local dir
+	for dir in "$TMP_DIR" "$LOG_DIR"; do
+		[ -d "$(dirname -- "$dir")" ] || die preflight "$dir" "its parent directory does not exist; create it first"
+	done
 }
 
 distribution_apply() {

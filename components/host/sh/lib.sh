@@ -45,9 +45,15 @@ ensure_mode() {
 # True when path holds exactly content plus the final newline ensure_file writes.
 same_content() { [ -f "$1" ] && printf '%s\n' "$2" | cmp -s -- - "$1"; }
 
+# Removes what a killed run left of its staged copies of path (root's own, never another account's).
+remove_stale_stages() {
+	find "$(dirname -- "$1")" -mindepth 1 -maxdepth 1 -name "$(basename -- "$1").mdbh.*" -user root \( -type f -o -type d -empty \) -delete
+}
+
 # Writes content to path atomically (temp file in the same directory, then rename) if it differs.
 ensure_file() {
 	local part=$1 path=$2 owner=$3 group=$4 mode=$5 content=$6 tmp
+	remove_stale_stages "$path"
 	if same_content "$path" "$content"; then
 		ensure_mode "$part" "$path" "$owner" "$group" "$mode"
 		return
@@ -60,15 +66,24 @@ ensure_file() {
 	changed "$part" "$path" "written"
 }
 
+# Creates a directory root:group mode. It is made under a staged name beside it and renamed into
+# place, so a run killed half-way never leaves it with the wrong owner or mode (a re-run would take
+# an existing directory as given).
 ensure_dir() {
-	local part=$1 path=$2 group=$3 mode=$4
-	if [ -d "$path" ]; then
+	local part=$1 path=$2 group=$3 mode=$4 stage
+	remove_stale_stages "$path"
+	if [ -d "$path" ] && [ ! -L "$path" ]; then
 		# An existing directory is reported, not changed: it may be shared (e.g. /tmp).
 		ok "$part" "$path" "exists $(stat -c '%U %G %a' -- "$path")"
-	else
-		mkdir -p -- "$path"
-		chown -- "root:$group" "$path"
-		chmod -- "$mode" "$path"
-		changed "$part" "$path" "created root $group $mode"
+		return
 	fi
+	stage=$(mktemp -d -- "$path.mdbh.XXXXXX")
+	chown -- "root:$group" "$stage"
+	chmod -- "$mode" "$stage"
+	mv -T -n -- "$stage" "$path"
+	if [ -e "$stage" ]; then
+		rmdir -- "$stage"
+		die "$part" "$path" "appeared while it was being created; not changed"
+	fi
+	changed "$part" "$path" "created root $group $mode"
 }
