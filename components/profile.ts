@@ -29,7 +29,6 @@ import {
     checkPosixName,
     checkProcessName,
     checkUnitName,
-    isWorld,
     Issues,
     ProfileError,
 } from "./validate";
@@ -249,7 +248,7 @@ function readStrings(
 function readSources(issues: Issues, field: string, value: unknown, what: string): string[] {
     return readStrings(issues, field, value, (iss, f, v) => {
         const cidr = checkCidr(iss, f, v);
-        if (cidr && isWorld(cidr)) {
+        if (cidr?.prefix === 0) {
             iss.fail(f, v, `opens ${what} to the whole Internet; list the networks that need it`);
             return false;
         }

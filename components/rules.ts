@@ -7,7 +7,7 @@
  */
 import { irisEndpoints, osEndpoints, type Protocol } from "./catalog";
 import type { HostProfile } from "./profile";
-import { parseCidr } from "./validate";
+import { parseCidr } from "./cidr";
 
 export type Direction = "ingress" | "egress";
 

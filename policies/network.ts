@@ -8,7 +8,7 @@
  * preview" for that resource; reading only what matters keeps unrelated unknowns from doing so.
  */
 import { sensitivePorts, type IrisEndpointId, type OsEndpointId, type Protocol } from "../components/catalog";
-import { networkContains, parseCidr, type Cidr } from "../components/validate";
+import { networkContains, parseCidr, type Cidr } from "../components/cidr";
 import type { Props } from "./policy";
 
 export type Direction = "ingress" | "egress";

@@ -21,8 +21,9 @@ import {
     products,
     type CpfLocation,
 } from "../catalog";
+import { cidrContains, isLoopback } from "../cidr";
 import { validateProfile, type HostProfile, type IrisSettings } from "../profile";
-import { checkPort, cidrContains, isLoopback, Issues } from "../validate";
+import { checkPort, Issues } from "../validate";
 import { getValue, parseCpf, sections, type CpfDocument } from "./cpf";
 
 /** `NAME=address,port` entries of [LicenseServers] and [ECPServers]. */
