@@ -4,7 +4,8 @@ export { hostTags, databaseHostRole, type OsFamily, type ProductId } from "./cat
 export * from "./profile";
 export { deriveRules, type NetworkRule, type Direction } from "./rules";
 export { hardeningPlan, hardeningOutput, type HardeningPlan, type HardeningOutput } from "./plan";
-export { ProfileError, formatIssue, parseCidr, type ValidationIssue } from "./validate";
+export { parseCidr } from "./cidr";
+export { ProfileError, formatIssue, type ValidationIssue } from "./validate";
 export { DatabaseSecurityGroup, toAwsRules, type DatabaseSecurityGroupArgs } from "./securityGroup";
 export { DatabaseHost, type DatabaseHostArgs, type DataVolume } from "./databaseHost";
 export { ExistingHost, type ExistingHostArgs, type SshConnection } from "./existingHost";

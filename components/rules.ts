@@ -7,9 +7,9 @@
  * (peerRules.ts) that apply, and the rules the profile declares.
  */
 import { configurableIrisPorts, endpoints, type ConfigurableIrisPort, type EndpointId, type Protocol } from "./catalog";
+import { parseCidr } from "./cidr";
 import { peerRules, ruleApplies } from "./peerRules";
 import type { DeclaredRule, HostProfile } from "./profile/model";
-import { parseCidr } from "./validate";
 
 export type Direction = "ingress" | "egress";
 

@@ -4,8 +4,8 @@
  * Every value that can reach a shell, a firewall rule or a resource name passes one of these
  * checks first. Problems are collected, not thrown one at a time, so a user sees all of them.
  */
-import * as net from "node:net";
 import { osFamilies, type OsFamily } from "./catalog";
+import { parseAddress, parseCidr, type Cidr } from "./cidr";
 
 export interface ValidationIssue {
     /** Dotted path of the field, e.g. `network.adminCidrs[1]`. */
@@ -96,67 +96,17 @@ export function checkPort(issues: Issues, field: string, value: unknown): value 
 
 /** One host address; the unspecified address means "every address", which leaving the setting out already says. */
 export function checkIpAddress(issues: Issues, field: string, value: unknown): value is string {
-    if (typeof value !== "string" || net.isIP(value) === 0) {
+    const address = typeof value === "string" ? parseAddress(value) : undefined;
+    if (address === undefined || typeof address === "string") {
         issues.fail(field, value, "must be an IPv4 or IPv6 address");
         return false;
     }
-    if (cidrContains("0.0.0.0/32", value) || cidrContains("::/128", value)) {
+    // The unspecified address is zero in either family (0.0.0.0, ::).
+    if (address.value === 0n) {
         issues.fail(field, value, "must be one address, not the unspecified address (leave the setting out for every address)");
         return false;
     }
     return true;
-}
-
-/** Whether network `inner` lies within network `outer` (same family, at least as long a prefix). */
-export function networkContains(outer: Cidr, inner: Cidr): boolean {
-    if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
-    const shift = BigInt((outer.family === 4 ? 32 : 128) - outer.prefix);
-    return outer.network >> shift === inner.network >> shift;
-}
-
-/** Whether the IP address `address` lies in `cidr` (a CIDR `parseCidr` accepts); false for anything else. */
-export function cidrContains(cidr: string, address: string): boolean {
-    const family = net.isIP(address);
-    if (family === 0) return false;
-    const outer = parseCidr(cidr);
-    const inner = parseCidr(`${address}/${family === 4 ? 32 : 128}`);
-    return typeof outer !== "string" && typeof inner !== "string" && networkContains(outer, inner);
-}
-
-/** Loopback traffic never reaches the security group or the host firewall's filtered interfaces. */
-export function isLoopback(address: string): boolean {
-    return cidrContains("127.0.0.0/8", address) || cidrContains("::1/128", address);
-}
-
-export interface Cidr {
-    readonly text: string;
-    readonly family: 4 | 6;
-    readonly prefix: number;
-    /** The network address as a number, so callers can test whether one CIDR contains another. */
-    readonly network: bigint;
-}
-
-/**
- * Parses `address/prefix`. Host bits must be zero (AWS and nftables treat `10.0.1.5/24`
- * differently; refusing it avoids opening more or less than the user meant).
- */
-export function parseCidr(text: string): Cidr | string {
-    const slash = text.indexOf("/");
-    if (slash < 0) return "must be in CIDR notation address/prefix (use /32 or /128 for one host)";
-    const address = text.slice(0, slash);
-    const prefixText = text.slice(slash + 1);
-    const family = net.isIPv4(address) ? 4 : net.isIPv6(address) ? 6 : 0;
-    if (family === 0) return "is not an IPv4 or IPv6 address with a prefix";
-    const bits = family === 4 ? 32 : 128;
-    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) return `prefix must be 0..${bits}`;
-    const prefix = Number(prefixText);
-    const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
-    const hostMask = (1n << BigInt(bits - prefix)) - 1n;
-    if ((value & hostMask) !== 0n) {
-        const hint = family === 4 ? `; the network is ${formatIpv4(value & ~hostMask)}/${prefix}` : "";
-        return `has host bits set beyond /${prefix}${hint}`;
-    }
-    return { text, family, prefix, network: value };
 }
 
 export function checkCidr(issues: Issues, field: string, value: unknown): Cidr | undefined {
@@ -170,33 +120,6 @@ export function checkCidr(issues: Issues, field: string, value: unknown): Cidr |
         return undefined;
     }
     return parsed;
-}
-
-export function isWorld(cidr: Cidr): boolean {
-    return cidr.prefix === 0;
-}
-
-function ipv4ToBigInt(address: string): bigint {
-    return address.split(".").reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
-}
-
-function ipv6ToBigInt(address: string): bigint {
-    // Expand an embedded IPv4 tail (::ffff:1.2.3.4) into two hextets, then the "::".
-    let text = address;
-    const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-    if (v4) {
-        const n = ipv4ToBigInt(v4[1]);
-        text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-    }
-    const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
-    const headParts = head ? head.split(":") : [];
-    const tailParts = tail ? tail.split(":") : [];
-    const zeros = tail === undefined ? [] : Array<string>(8 - headParts.length - tailParts.length).fill("0");
-    return [...headParts, ...zeros, ...tailParts].reduce((acc, h) => (acc << 16n) | BigInt(parseInt(h, 16)), 0n);
-}
-
-function formatIpv4(value: bigint): string {
-    return [24n, 16n, 8n, 0n].map((shift) => ((value >> shift) & 0xffn).toString()).join(".");
 }
 
 // ---- generic readers: each checks one shape and records what is wrong with its field ----

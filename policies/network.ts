@@ -8,7 +8,7 @@
  * preview" for that resource; reading only what matters keeps unrelated unknowns from doing so.
  */
 import { sensitivePorts, type IrisEndpointId, type OsEndpointId, type Protocol } from "../components/catalog";
-import { networkContains, parseCidr, type Cidr } from "../components/validate";
+import { coversWorld, networkContains, parseCidr, type Cidr, type Family } from "../components/cidr";
 import type { Props } from "./policy";
 
 export type Direction = "ingress" | "egress";
@@ -164,10 +164,15 @@ export function parseNetworks(cidrs: readonly string[], describe: (index: number
     });
 }
 
-/** A CIDR peer as messages show it; one that does not parse cannot be checked, so policies count it against the rule. */
+/** A peer that does not parse cannot be checked, so policies count it against the rule. */
+function unparsable(text: string, problem: string): string {
+    return `${text} (not a valid CIDR: ${problem})`;
+}
+
+/** A CIDR peer as messages show it, or undefined when it passes `ok`. */
 function checked(text: string, ok: (cidr: Cidr) => boolean): string | undefined {
     const cidr = parseCidr(text);
-    if (typeof cidr === "string") return `${text} (not a valid CIDR: ${cidr})`;
+    if (typeof cidr === "string") return unparsable(text, cidr);
     return ok(cidr) ? undefined : text;
 }
 
@@ -180,7 +185,19 @@ export function peersOutside(peers: Peers, allowed: readonly Network[]): string[
     return [...outside.filter((p): p is string => p !== undefined), ...peers.others];
 }
 
-/** World CIDRs (`0.0.0.0/0`, `::/0`, any /0), and CIDRs that do not parse, which cannot be shown not to be. */
+/** A family's whole space as messages show it: the /0 itself, or the pieces that add up to it. */
+function describeWorld(family: Family, cidrs: readonly Cidr[]): string {
+    const pieces = cidrs.filter((c) => c.family === family);
+    return pieces.find((c) => c.prefix === 0)?.text ?? `${pieces.map((c) => c.text).join(" + ")} (together all of IPv${family})`;
+}
+
+/**
+ * What opens a rule to the whole Internet: a /0, CIDRs that together cover a family
+ * (`0.0.0.0/1` + `128.0.0.0/1`), and CIDRs that do not parse, which cannot be shown not to.
+ */
 export function worldPeers(peers: Peers): string[] {
-    return peers.cidrs.map((text) => checked(text, (cidr) => cidr.prefix !== 0)).filter((p): p is string => p !== undefined);
+    const parsed = peers.cidrs.map((text) => ({ text, cidr: parseCidr(text) }));
+    const cidrs = parsed.flatMap(({ cidr }) => (typeof cidr === "string" ? [] : [cidr]));
+    const unparsed = parsed.flatMap(({ text, cidr }) => (typeof cidr === "string" ? [unparsable(text, cidr)] : []));
+    return [...coversWorld(cidrs).map((family) => describeWorld(family, cidrs)), ...unparsed];
 }

@@ -22,7 +22,8 @@ import {
     type CpfLocation,
 } from "../catalog";
 import type { HostProfile, HostProfileInput, IrisSettings } from "../profile/model";
-import { checkPort, cidrContains, isLoopback, Issues } from "../validate";
+import { cidrContains, isLoopback } from "../cidr";
+import { checkPort, Issues } from "../validate";
 import { getValue, parseCpf, sections, type CpfDocument } from "./cpf";
 
 /** `NAME=address,port` entries of [LicenseServers] and [ECPServers]. */

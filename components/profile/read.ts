@@ -17,6 +17,7 @@ import {
     yottadbRestrictFacilities,
     type YottadbRestrictFacility,
 } from "../catalog";
+import { coversWorld, type Cidr } from "../cidr";
 import {
     checkAbsolutePath,
     checkCidr,
@@ -26,7 +27,6 @@ import {
     checkPosixName,
     checkProcessName,
     checkUnitName,
-    isWorld,
     Issues,
     join,
     ProfileError,
@@ -72,14 +72,21 @@ export function parseProfile(text: string, source = "profile"): HostProfile {
 
 /** Ingress sources: valid CIDRs that are never the whole Internet. */
 function readSources(issues: Issues, field: string, value: unknown, what: string): string[] {
-    return readStrings(issues, field, value, (iss, f, v) => {
+    const networks: Cidr[] = [];
+    const sources = readStrings(issues, field, value, (iss, f, v) => {
         const cidr = checkCidr(iss, f, v);
-        if (cidr && isWorld(cidr)) {
+        if (cidr?.prefix === 0) {
             iss.fail(f, v, `opens ${what} to the whole Internet; list the networks that need it`);
             return false;
         }
+        if (cidr) networks.push(cidr);
         return cidr !== undefined;
     });
+    // Pieces such as 0.0.0.0/1 and 128.0.0.0/1 open as much as one /0.
+    for (const family of coversWorld(networks)) {
+        issues.fail(field, value, `together cover all of IPv${family}: that opens ${what} to the whole Internet; list the networks that need it`);
+    }
+    return sources;
 }
 
 /** License servers are single hosts: each becomes a `[LicenseServers]` entry of the instance. */

@@ -73,6 +73,26 @@ describe("no-world-ingress-to-database-ports", () => {
         expect(bad).toMatch(/admits 0\.0\.0\.0\/00x \(not a valid CIDR: .*\) to superserver/);
     });
 
+    it("flags CIDRs that together cover all of IPv4 or IPv6, not a gap", async () => {
+        expect(await messages(policy, securityGroup("sg", [tcp(superserver.port, "0.0.0.0/1", "128.0.0.0/1")]))).toEqual([
+            "ingress[0] (tcp 1972) admits 0.0.0.0/1 + 128.0.0.0/1 (together all of IPv4) to superserver 1972/tcp.",
+        ]);
+        expect(await messages(policy, securityGroup("sg", [{ ...tcp(superserver.port, "10.1.0.0/24"), ipv6CidrBlocks: ["8000::/1", "::/1"] }]))).toEqual([
+            "ingress[0] (tcp 1972) admits 8000::/1 + ::/1 (together all of IPv6) to superserver 1972/tcp.",
+        ]);
+        expect(await messages(policy, securityGroup("sg", [tcp(superserver.port, "0.0.0.0/1", "128.0.0.0/2")]))).toEqual([]);
+    });
+
+    it("reports a peer nftables or AWS would refuse instead of throwing", async () => {
+        expect(await messages(policy, securityGroup("sg", [{ ...tcp(superserver.port), ipv6CidrBlocks: ["::%1/0"] }]))).toEqual([
+            "ingress[0] (tcp 1972) admits ::%1/0 (not a valid CIDR: must not carry an IPv6 zone id (%...): a firewall or security group rule cannot name an interface) to superserver 1972/tcp.",
+        ]);
+        const vpc: Resource = { type: ruleTypes.ingressRule, name: "r", props: { ipProtocol: "tcp", fromPort: 1972, toPort: 1972, cidrIpv4: "10.0.0.0/08", securityGroupId: "sg-1" } };
+        expect(await messages(policy, vpc)).toEqual([
+            "ingress (tcp 1972) admits 10.0.0.0/08 (not a valid CIDR: prefix must be 0..32 without leading zeros) to superserver 1972/tcp.",
+        ]);
+    });
+
     it("is not applicable to other resource types", async () => {
         const result = await evaluate([policy], [{ type: "aws:s3/bucket:Bucket", name: "b", props: {} }]);
         expect(result.notApplicable).toEqual([{ policyName: policy.name, reason: expect.stringContaining(ruleTypes.securityGroup) }]);

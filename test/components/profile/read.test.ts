@@ -110,6 +110,29 @@ describe("bad input names the field and the value", () => {
         ]);
     });
 
+    it("rejects sources that together cover the whole Internet", () => {
+        expect(problems(irisInput({ network: network({ adminCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }) }))).toEqual([
+            'network.adminCidrs: together cover all of IPv4: that opens SSH to the whole Internet; list the networks that need it (got ["0.0.0.0/1","128.0.0.0/1"])',
+        ]);
+        expect(problems(irisInput({ network: network({ appClients: [apps, "8000::/1", "::/1"] }) }))).toEqual([
+            `network.appClients: together cover all of IPv6: that opens the superserver to the whole Internet; list the networks that need it (got ["${apps}","8000::/1","::/1"])`,
+        ]);
+        expect(validateProfile(irisInput({ network: network({ adminCidrs: ["0.0.0.0/1", "128.0.0.0/2"] }) })).network.adminCidrs).toEqual(["0.0.0.0/1", "128.0.0.0/2"]);
+    });
+
+    it("names the field of a CIDR or address that nftables would refuse or misread, never throwing", () => {
+        expect(problems(irisInput({ network: network({ adminCidrs: ["fe80::%1/64"] }) }))).toEqual([
+            'network.adminCidrs[0]: invalid CIDR: must not carry an IPv6 zone id (%...): a firewall or security group rule cannot name an interface (got "fe80::%1/64")',
+        ]);
+        expect(problems(irisInput({ network: network({ appClients: ["10.0.0.0/08", "010.1.0.0/16"] }) }))).toEqual([
+            'network.appClients[0]: invalid CIDR: prefix must be 0..32 without leading zeros (got "10.0.0.0/08")',
+            'network.appClients[1]: invalid CIDR: IPv4 octets must not have leading zeros (nftables reads 010 as octal 8) (got "010.1.0.0/16")',
+        ]);
+        expect(problems(irisInput({ iris: { superserverBindAddress: "fe80::1%eth0" } }))).toEqual([
+            'iris.superserverBindAddress: must be an IPv4 or IPv6 address (got "fe80::1%eth0")',
+        ]);
+    });
+
     it("rejects two endpoints on one port", () => {
         expect(problems(irisInput({ iris: { ports: { webServer: 1972 } } }))).toEqual([
             "iris.ports.webServer: port collision: superserver and webServer both use 1972/tcp (got 1972)",
