@@ -1,7 +1,7 @@
-/** Parses the machine-readable lines the host script prints (`MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail`). */
+/** Parses the machine-readable lines the host script prints (`MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail`, each field escaped). */
 import { gunzipSync } from "node:zlib";
 
-export const reportKinds = ["changed", "ok", "absent", "finding", "info", "data", "error", "summary"] as const;
+const reportKinds = ["changed", "ok", "absent", "finding", "info", "data", "error", "summary"] as const;
 export type ReportKind = (typeof reportKinds)[number];
 
 export interface HostReport {
@@ -32,10 +32,18 @@ export function parseReports(stdout: string): HostReport[] {
         .split("\n")
         .filter((line) => line.startsWith("MDBH\t"))
         .map((line) => {
-            const [, kind, part, item, detail = ""] = line.split("\t");
+            const fields = line.split("\t");
+            if (fields.length !== 5) throw new Error(`host script: malformed report line ${JSON.stringify(line)}`);
+            const [kind, part, item, detail] = fields.slice(1).map(unescapeField);
             if (!(reportKinds as readonly string[]).includes(kind)) throw new Error(`host script: unknown report kind in ${JSON.stringify(line)}`);
             return { kind: kind as ReportKind, part, item, detail };
         });
+}
+
+/** Undoes the script's escape_field: `\\ \t \n \r` and `\xHH`. */
+function unescapeField(field: string): string {
+    return field.replace(/\\(x[0-9a-f]{2}|[\\tnr])/g, (_, code: string) =>
+        code.startsWith("x") ? String.fromCharCode(parseInt(code.slice(1), 16)) : ({ "\\": "\\", t: "\t", n: "\n", r: "\r" } as Record<string, string>)[code]);
 }
 
 /** The run's summary; throws if the script stopped before printing it (it then printed an error line). */

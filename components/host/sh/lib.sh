@@ -5,13 +5,33 @@
 #
 # Every step checks before it changes, so a second run changes nothing and a run killed at any
 # point reaches the same end state when run again. Output lines for machines:
-#   MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail
+#   MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail   (fields escaped by escape_field)
 # kind: changed | ok | absent | finding | info | data | error | summary.
 
+# Escapes one field of a report line: backslash, tab, newline and carriage return as \\ \t \n \r,
+# other control bytes as \xHH, so a path holding them cannot end a line or forge another one.
+escape_field() {
+	local code ch
+	escaped=${1//\\/\\\\}
+	if [[ $escaped == *[[:cntrl:]]* ]]; then
+		escaped=${escaped//$'\t'/\\t}
+		escaped=${escaped//$'\n'/\\n}
+		escaped=${escaped//$'\r'/\\r}
+		for code in 01 02 03 04 05 06 07 08 0b 0c 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f 7f; do
+			printf -v ch %b "\\x$code"
+			escaped=${escaped//"$ch"/\\x$code}
+		done
+	fi
+}
+
+# One report line; its fields are escaped in place, without a subshell per field.
 say() {
-	local detail=${4:-}
-	detail=${detail//$'\t'/ }
-	printf 'MDBH\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${detail//$'\n'/ }"
+	local fields=() field
+	for field in "$1" "$2" "$3" "${4:-}"; do
+		escape_field "$field"
+		fields+=("$escaped")
+	done
+	printf 'MDBH\t%s\t%s\t%s\t%s\n' "${fields[@]}"
 }
 changed() { changes=$((changes + 1)); say changed "$@"; }
 ok() { say ok "$@"; }

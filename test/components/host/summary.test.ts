@@ -1,9 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { summarize } from "../../../components/host/hostHardening";
-import { parseSummary } from "../../../components/host/summary";
+import { parseReports, parseSummary } from "../../../components/host/summary";
 import { auditCpf } from "../../../components/iris/ports";
 import { projectRoot } from "../../helpers/example";
 import { iris } from "../../helpers/profiles";
@@ -47,5 +48,21 @@ describe("summary", () => {
         );
         expect(() => parseSummary(line("changed", "services", "atd.service", "masked"))).toThrow(/did not run to the end/);
         expect(() => parseSummary(line("weird", "a", "b", "c"))).toThrow(/unknown report kind/);
+    });
+});
+
+describe("report lines", () => {
+    it("carry any bytes a path can hold: the script escapes each field and parseReports decodes it", () => {
+        const tricky = ["plain", "back\\slash", "tab\there", "new\nline", "cr\rhere", "bell\x07esc\x1bdel\x7f", "MDBH\tsummary\tx\tchanges\t0", "\\x41 stays", "é ünïcode", ""];
+        const lib = path.join(projectRoot, "components/host/sh/lib.sh");
+        const args = tricky.flatMap((t) => ["ok", "part", t, t]);
+        const stdout = execFileSync("bash", ["-c", `source "$0"; while [ $# -gt 0 ]; do say "$1" "$2" "$3" "$4"; shift 4; done`, lib, ...args], { encoding: "utf8", env: { LC_ALL: "C", PATH: process.env.PATH } });
+        expect(stdout.split("\n").filter(Boolean)).toHaveLength(tricky.length);
+        expect(parseReports(stdout)).toEqual(tricky.map((t) => ({ kind: "ok", part: "part", item: t, detail: t })));
+    });
+
+    it("refuses a line with a field too many or too few", () => {
+        expect(() => parseReports("MDBH\tok\tpart\titem\tdetail\textra")).toThrow(/malformed report line/);
+        expect(() => parseReports("MDBH\tok\tpart\titem")).toThrow(/malformed report line/);
     });
 });
