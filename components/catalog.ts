@@ -315,22 +315,6 @@ export const essentialServices: readonly { readonly daemon: string; readonly uni
 ];
 
 /**
- * Daemons of the documents that current distributions no longer ship, or that are not
- * services today; listed so the mapping is complete and a reader sees why nothing is done.
- */
-export const retiredDaemons: readonly { readonly daemon: string; readonly today: string }[] = [
-    { daemon: "kudzu", today: "hardware detection is done by udev; nothing to disable" },
-    { daemon: "apmd", today: "replaced by ACPI/systemd-logind; not installed on servers" },
-    { daemon: "pcmcia", today: "handled by the kernel and udev; nothing to disable" },
-    { daemon: "xfs", today: "the X font server is no longer shipped" },
-    { daemon: "linuxconf", today: "no longer exists" },
-    { daemon: "keytable", today: "console keymap is set by systemd-vconsole-setup; starts no daemon" },
-    { daemon: "random", today: "systemd-random-seed.service saves the seed; starts no daemon, keep it" },
-    { daemon: "netfs", today: "remote-fs.target mounts network filesystems from fstab; left alone (controlled by fstab, not by a daemon)" },
-    { daemon: "sendmail", today: "do not remove the MTA; configure it for local delivery only (e.g. Postfix inet_interfaces = loopback-only)" },
-];
-
-/**
  * Daemons (processes without a controlling terminal, as the daemon document identifies them)
  * the audit expects on a database host: the essentials, the database's own, common agents.
  * Names as `ps -o comm` shows them (15 characters at most).

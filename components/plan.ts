@@ -15,7 +15,7 @@ import type { HostProfile } from "./profile/model";
 import { deriveRules, type NetworkRule } from "./rules";
 
 /** The parts of the host script that change something, in the order they apply. */
-export const partNames = ["distribution", "services", "firewall", "iris"] as const;
+const partNames = ["distribution", "services", "firewall", "iris"] as const;
 export type PartName = (typeof partNames)[number];
 
 export interface ServicesPlan {

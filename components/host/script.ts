@@ -12,8 +12,8 @@ import type { HardeningPlan, PartName } from "../plan";
 import type { HostProfile } from "../profile/model";
 import { nftProbeTable, nftTable, renderNftables, renderNftProbe } from "./nftables";
 
-export const stateDir = "/var/lib/mdb-hardening";
-export const nftFile = "/etc/mdb-hardening/nftables.nft";
+const stateDir = "/var/lib/mdb-hardening";
+const nftFile = "/etc/mdb-hardening/nftables.nft";
 const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: "/etc/sysconfig/nftables.conf" };
 const profileD = "/etc/profile.d/mdb-hardening.sh";
 
