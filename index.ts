@@ -4,10 +4,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { readFileSync } from "node:fs";
 import { isIPv4 } from "node:net";
 import * as path from "node:path";
-import { DatabaseHost, parseProfile, validateProfile, type HostProfile } from "./components";
+import { DatabaseHost, readProfileFile, validateProfile, type HostProfile } from "./components";
 import { Issues } from "./components/validate";
 
 interface HostEntry {
@@ -34,7 +33,7 @@ function readHosts(value: unknown): HostEntry[] {
             issues.fail(`${field}.privateIp`, entry.privateIp, "must be an IPv4 address");
         }
         const profile = typeof entry.profile === "string"
-            ? parseProfile(readFileSync(path.resolve(entry.profile), "utf8"), entry.profile)
+            ? readProfileFile(path.resolve(entry.profile), entry.profile)
             : validateProfile(entry.profile, `${field}.profile`);
         return { profile, privateIp: entry.privateIp as string, instanceType: entry.instanceType as string | undefined };
     });

@@ -19,7 +19,7 @@ import { CpfSyntaxError } from "../components/iris/cpf";
 import { renderMergeFile } from "../components/iris/merge";
 import { auditCpf } from "../components/iris/ports";
 import { hardeningOutput, hardeningPlan, type HardeningPlan } from "../components/plan";
-import { parseProfile, type HostProfile } from "../components/profile";
+import { readProfileFile, type HostProfile } from "../components/profile";
 import { checkOsFamily, formatIssue, Issues, ProfileError } from "../components/validate";
 
 const usage = "usage: mdb-hardening check <profile.yaml>... | rules|plan|merge <profile.yaml> | render <profile.yaml> [--os-family debian|rhel] | audit-cpf <profile.yaml> <iris.cpf>";
@@ -27,7 +27,7 @@ const usage = "usage: mdb-hardening check <profile.yaml>... | rules|plan|merge <
 const arity: Record<string, number> = { rules: 1, plan: 1, render: 1, merge: 1, "audit-cpf": 2 };
 
 function load(file: string): HostProfile {
-    return parseProfile(readFileSync(file, "utf8"), file);
+    return readProfileFile(file);
 }
 
 /** Commands that print one document derived from one profile's plan. */

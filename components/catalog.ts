@@ -306,12 +306,41 @@ export const optionalDaemons: readonly OptionalDaemon[] = [
     { daemon: "arpwatch", why: "ARP monitor, not a database host's job", units: same("arpwatch.service") },
 ];
 
-/** Services the documents say to keep; the hardening never stops, disables or masks them. */
-export const essentialServices: readonly { readonly daemon: string; readonly units: UnitsByFamily }[] = [
-    { daemon: "syslog", units: same("rsyslog.service", "syslog.service", "syslog.socket", "systemd-journald.service", "systemd-journald.socket") },
-    { daemon: "cron", units: { debian: ["cron.service"], rhel: ["crond.service"] } },
-    { daemon: "network", units: same("systemd-networkd.service", "NetworkManager.service", "networking.service", "network.service", "systemd-resolved.service") },
-    { daemon: "sshd", units: { debian: ["ssh.service", "ssh.socket", "sshd.service"], rhel: ["sshd.service", "sshd.socket"] } },
+/**
+ * Units a host needs to stay reachable, logged and protected: the services the documents say to
+ * keep (syslog, cron, network, sshd) and what today's systems need for the same (the firewall,
+ * dbus, journald and its sockets, logind, udev, consoles). The hardening never stops, disables or
+ * masks them: validation refuses them in `services.disable`, the renderer refuses them in its unit
+ * list, and the host script refuses a unit any of whose names (aliases) is one of them.
+ * `NAME@*.service` stands for every instance of a template unit (and the template itself).
+ */
+export const protectedUnits: readonly { readonly need: string; readonly units: UnitsByFamily }[] = [
+    { need: "syslog", units: same("rsyslog.service", "syslog.service", "syslog.socket", "systemd-journald.service", "systemd-journald.socket", "systemd-journald-dev-log.socket", "systemd-journald-audit.socket") },
+    { need: "cron", units: { debian: ["cron.service"], rhel: ["crond.service"] } },
+    { need: "network", units: same("systemd-networkd.service", "systemd-networkd.socket", "NetworkManager.service", "networking.service", "network.service", "systemd-resolved.service", "ifup@*.service") },
+    { need: "sshd", units: { debian: ["ssh.service", "ssh.socket", "ssh@*.service", "sshd.service"], rhel: ["sshd.service", "sshd.socket", "sshd@*.service"] } },
+    { need: "the host firewall", units: same("nftables.service", "firewalld.service", "iptables.service", "ip6tables.service", "netfilter-persistent.service") },
+    { need: "dbus", units: same("dbus.service", "dbus.socket", "dbus-broker.service") },
+    { need: "logins", units: same("systemd-logind.service", "getty@*.service", "serial-getty@*.service") },
+    { need: "devices", units: same("systemd-udevd.service", "systemd-udevd-control.socket", "systemd-udevd-kernel.socket") },
+];
+
+/** The protected entry a unit name falls under, on any family; undefined for any other unit. */
+export function protectedUnit(name: string): { readonly need: string } | undefined {
+    const matches = (pattern: string) => {
+        const at = pattern.indexOf("@*");
+        return at < 0 ? pattern === name : name.startsWith(pattern.slice(0, at + 1)) && name.endsWith(pattern.slice(at + 2));
+    };
+    return protectedUnits.find((entry) => osFamilies.some((f) => entry.units[f].some(matches)));
+}
+
+/**
+ * Groups that grant privileges of their own (administration, raw disks, shadow passwords, logs,
+ * container runtimes): as the distribution group, its members would get them too.
+ */
+export const privilegedGroups: readonly string[] = [
+    "root", "bin", "daemon", "sys", "adm", "wheel", "sudo", "admin", "staff", "disk", "kmem", "tty", "shadow", "utmp",
+    "docker", "lxd", "libvirt", "systemd-journal", "systemd-network", "kvm",
 ];
 
 /**
@@ -336,8 +365,6 @@ export function unitsFor(family: OsFamily, list: readonly { readonly units: Unit
     return [...new Set(list.flatMap((entry) => entry.units[family]))];
 }
 
-/** Every unit name the catalog knows as essential, on any family. */
-export const essentialUnitNames: ReadonlySet<string> = new Set(osFamilies.flatMap((f) => unitsFor(f, essentialServices)));
 
 export interface SensitivePort {
     readonly name: string;

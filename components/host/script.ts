@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { cronAllowFile, essentialUnitNames, products, type MProduct, type OsFamily } from "../catalog";
+import { cronAllowFile, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
 import { renderMergeFile } from "../iris/merge";
 import type { HardeningPlan, PartName } from "../plan";
 import type { HostProfile } from "../profile/model";
@@ -66,10 +66,11 @@ function distributionValues(p: HostProfile): Record<string, ShellValue> {
 
 function serviceValues(plan: HardeningPlan): Record<string, ShellValue> {
     const { units, clientBinaries, allowedDaemons } = plan.services;
-    const essential = units.filter((u) => essentialUnitNames.has(u));
-    if (essential.length > 0) throw new Error(`internal: essential units in the disable list: ${essential.join(", ")}`);
+    const needed = units.filter((u) => protectedUnit(u));
+    if (needed.length > 0) throw new Error(`internal: protected units in the disable list: ${needed.join(", ")}`);
     return {
         SERVICES_UNITS: units,
+        PROTECTED_UNITS: [...new Set(protectedUnits.flatMap((entry) => osFamilies.flatMap((f) => entry.units[f])))],
         CLIENT_BINARIES: clientBinaries,
         CRON_ALLOW: cronAllowFile,
         CRON_ALLOW_CONTENT: plan.profile.services.cronAllow.join("\n"),
@@ -86,6 +87,7 @@ function requiredTools(parts: readonly PartName[]): string[] {
     const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
     if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
+    if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
     if (parts.includes("firewall")) tools.push("nft");
     if (parts.includes("iris")) tools.push("gzip", "base64");
     return tools;

@@ -1,3 +1,3 @@
 /** The hardening profile: its model, how it is read and validated. */
 export * from "./model";
-export { parseProfile, validateProfile } from "./read";
+export { parseProfile, readProfileFile, validateProfile } from "./read";

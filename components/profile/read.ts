@@ -6,13 +6,15 @@
  * the defaults from the catalog and reports every problem with its field and value, before any
  * resource is registered or any command runs.
  */
+import { readFileSync, statSync } from "node:fs";
 import * as YAML from "yaml";
 import {
     configurableIrisPorts,
-    essentialUnitNames,
     irisEndpoints,
     osEndpoints,
+    privilegedGroups,
     productIds,
+    protectedUnit,
     products,
     yottadbRestrictFacilities,
     type YottadbRestrictFacility,
@@ -53,8 +55,24 @@ import {
     type ServiceSettings,
 } from "./model";
 
+/** A profile describes one host; anything larger is not one, and parsing it could exhaust memory. */
+const maxProfileBytes = 1024 * 1024;
+
+function tooLarge(bytes: number, source: string): ProfileError {
+    return new ProfileError([{ field: "(file)", value: `${bytes} bytes`, message: `a profile file is at most ${maxProfileBytes} bytes (1 MiB)` }], source);
+}
+
+/** Reads a YAML profile file, refusing one over 1 MiB before reading it, and validates it. */
+export function readProfileFile(file: string, source = file): HostProfile {
+    const { size } = statSync(file);
+    if (size > maxProfileBytes) throw tooLarge(size, source);
+    return parseProfile(readFileSync(file, "utf8"), source);
+}
+
 /** Parses a YAML profile document and validates it. */
 export function parseProfile(text: string, source = "profile"): HostProfile {
+    // Counted in UTF-16 units first, so a huge string is refused without encoding it.
+    if (text.length > maxProfileBytes || Buffer.byteLength(text) > maxProfileBytes) throw tooLarge(Buffer.byteLength(text), source);
     const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {
         const lines = text.split(/\r?\n/);
@@ -218,6 +236,8 @@ function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yott
     const group = raw.group ?? facts.defaultGroup;
     if (checkPosixName(issues, "distribution.group", group) && (facts.refusedGroups as readonly string[]).includes(group)) {
         issues.fail("distribution.group", group, `${facts.displayName} refuses ${facts.refusedGroups.join("/")} as the restriction group: everyone with that group would keep access`);
+    } else if (privilegedGroups.includes(group as string)) {
+        issues.fail("distribution.group", group, "is a group with privileges of its own (administration, disks, logs or containers): the members added to it would get them; use a group of its own such as " + facts.defaultGroup);
     }
     const members = readStrings(issues, "distribution.members", raw.members, checkPosixName);
     const tmpDir = raw.tmpDir ?? `${facts.fallbackTmpDir}`;
@@ -283,7 +303,8 @@ function readServices(issues: Issues, value: unknown): ServiceSettings {
     const keep = readStrings(issues, "services.keep", raw.keep, checkUnitName);
     const disable = readStrings(issues, "services.disable", raw.disable, checkUnitName);
     disable.forEach((unit) => {
-        if (essentialUnitNames.has(unit)) issues.fail("services.disable", unit, "is an essential service (syslog, cron, network or sshd) and is never disabled");
+        const needed = protectedUnit(unit);
+        if (needed) issues.fail("services.disable", unit, `is needed for ${needed.need} (the host must stay reachable, logged and protected) and is never disabled`);
         if (keep.includes(unit)) issues.fail("services.disable", unit, "is also listed in services.keep");
     });
     return {

@@ -45,6 +45,11 @@ describe("mdb-hardening CLI", () => {
         expect(cli("check", good).code).toBe(0);
     });
 
+    it("check: refuses a profile file over 1 MiB without reading it", () => {
+        const big = file("big.yaml", `# ${"x".repeat(2 * 1024 * 1024)}\n`);
+        expect(cli("check", big)).toMatchObject({ code: 1, stderr: `${big}: (file): a profile file is at most 1048576 bytes (1 MiB) (got "2097155 bytes")\n` });
+    });
+
     it("rules, plan, render and merge print what the components use", () => {
         expect(JSON.parse(cli("rules", good).stdout)).toEqual(deriveRules(profile));
         expect(JSON.parse(cli("plan", good, "--os-family", "rhel").stdout)).toEqual(JSON.parse(JSON.stringify(hardeningOutput(hardeningPlan(profile, "rhel")))));

@@ -12,5 +12,6 @@ preflight() {
 	exec 9>"$STATE_DIR/lock"
 	flock -n 9 || die preflight lock "another mdb-hardening run holds $STATE_DIR/lock"
 	if has_part distribution; then distribution_preflight; fi
+	if has_part services; then services_preflight; fi
 	if has_part firewall; then firewall_preflight; fi
 }

@@ -1,4 +1,4 @@
-# reads: SERVICES_UNITS CLIENT_BINARIES CRON_ALLOW CRON_ALLOW_CONTENT
+# reads: SERVICES_UNITS PROTECTED_UNITS CLIENT_BINARIES CRON_ALLOW CRON_ALLOW_CONTENT
 # ---- services: optional daemons stopped, disabled and masked --------------------------------------
 
 unit_exists() {
@@ -6,6 +6,38 @@ unit_exists() {
 	# SysV scripts only become units through a generator at boot.
 	case "$1" in *.service) [ -x "/etc/init.d/${1%.service}" ] && return 0 ;; esac
 	return 1
+}
+
+# Every name a unit is known by: its own, the name of the unit file it resolves to (an alias is a
+# symbolic link to it) and that file's Alias= names. Read from the unit search path, so it works
+# whether or not systemd is running.
+unit_names() {
+	local dir real
+	printf '%s\n' "$1"
+	for dir in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system; do
+		[ -e "$dir/$1" ] || continue
+		real=$(readlink -f -- "$dir/$1")
+		[ -f "$real" ] || return 0
+		basename -- "$real"
+		sed -n 's/^Alias=//p' -- "$real" | tr ' ' '\n'
+		return 0
+	done
+}
+
+# The profile was validated against the protected units by name; an alias on this host can still
+# make a listed unit one of them (e.g. a local name for ssh.service). Refused before any change.
+services_preflight() {
+	local unit name pattern
+	for unit in "${SERVICES_UNITS[@]}"; do
+		while IFS= read -r name; do
+			for pattern in "${PROTECTED_UNITS[@]}"; do
+				# shellcheck disable=SC2053 # the pattern is a glob on purpose (getty@*.service)
+				if [[ -n $name && $name == $pattern ]]; then
+					die preflight "$unit" "is $name on this host, which keeps the host reachable, logged or protected; never disabled"
+				fi
+			done
+		done < <(unit_names "$unit")
+	done
 }
 
 services_apply() {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { irisEndpoints, products } from "../../../components/catalog";
 import { parseProfile, validateProfile } from "../../../components/profile";
 import { formatIssue, ProfileError, type ValidationIssue } from "../../../components/validate";
+import { problemsOf } from "../../helpers/errors";
 import { admin, apps, gtmInput, irisInput, licenseServer } from "../../helpers/profiles";
 
 function issuesOf(input: unknown): ValidationIssue[] {
@@ -213,11 +214,43 @@ describe("bad input names the field and the value", () => {
         expect(validateProfile(irisInput({ roles: ["license-server"], network: { adminCidrs: [admin], licenseClients: [apps] } })).hardening.irisConfig).toBe(false);
     });
 
-    it("never disables an essential service", () => {
-        expect(problems(gtmInput({ services: { disable: ["ssh.service", "cron.service", "rsyslog.service"] } }))).toEqual([
-            'services.disable: is an essential service (syslog, cron, network or sshd) and is never disabled (got "ssh.service")',
-            'services.disable: is an essential service (syslog, cron, network or sshd) and is never disabled (got "cron.service")',
-            'services.disable: is an essential service (syslog, cron, network or sshd) and is never disabled (got "rsyslog.service")',
+    it("never disables a unit the host needs to stay reachable, logged and protected", () => {
+        const units = [
+            "ssh.service", "cron.service", "rsyslog.service", "nftables.service", "dbus.socket", "systemd-journald-dev-log.socket",
+            "systemd-networkd.socket", "ifup@eth0.service", "getty@tty1.service", "serial-getty@ttyS0.service", "systemd-udevd-kernel.socket",
+            "systemd-logind.service", "sshd.socket", "firewalld.service",
+        ];
+        const needs: Record<string, string> = {
+            "ssh.service": "sshd", "cron.service": "cron", "rsyslog.service": "syslog", "nftables.service": "the host firewall", "dbus.socket": "dbus",
+            "systemd-journald-dev-log.socket": "syslog", "systemd-networkd.socket": "network", "ifup@eth0.service": "network", "getty@tty1.service": "logins",
+            "serial-getty@ttyS0.service": "logins", "systemd-udevd-kernel.socket": "devices", "systemd-logind.service": "logins", "sshd.socket": "sshd",
+            "firewalld.service": "the host firewall",
+        };
+        expect(problems(gtmInput({ services: { disable: units } }))).toEqual(units.map((u) =>
+            `services.disable: is needed for ${needs[u]} (the host must stay reachable, logged and protected) and is never disabled (got "${u}")`));
+        // A template's prefix alone is not a match: only its instances are.
+        expect(validateProfile(gtmInput({ services: { disable: ["gettyx.service", "getty.service", "getty@tty1.socket"] } })).services.disable).toHaveLength(3);
+    });
+
+    it("refuses a profile over 1 MiB before parsing it", () => {
+        const big = `name: big\nproduct: gtm\n# ${"x".repeat(1024 * 1024)}\n`;
+        expect(problemsOf(() => parseProfile(big, "big.yaml"))).toEqual([
+            `(file): a profile file is at most 1048576 bytes (1 MiB) (got "${Buffer.byteLength(big)} bytes")`,
+        ]);
+        // Multi-byte characters count as bytes, not as characters.
+        const wide = `# ${"é".repeat(600 * 1024)}\n`;
+        expect(wide.length).toBeLessThan(1024 * 1024);
+        expect(problemsOf(() => parseProfile(wide))).toEqual([`(file): a profile file is at most 1048576 bytes (1 MiB) (got "${Buffer.byteLength(wide)} bytes")`]);
+    });
+
+    it("refuses a privileged group as the distribution group", () => {
+        for (const group of ["sudo", "wheel", "adm", "disk", "shadow", "docker", "lxd", "staff", "systemd-journal"]) {
+            expect(problems(gtmInput({ distribution: { path: "/opt/gtm", group } }))).toEqual([
+                `distribution.group: is a group with privileges of its own (administration, disks, logs or containers): the members added to it would get them; use a group of its own such as gtmusers (got "${group}")`,
+            ]);
+        }
+        expect(problems(gtmInput({ distribution: { path: "/opt/gtm", group: "root" } }))).toEqual([
+            'distribution.group: FIS GT.M refuses root/bin as the restriction group: everyone with that group would keep access (got "root")',
         ]);
     });
 
