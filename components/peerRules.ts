@@ -8,10 +8,7 @@
  * description a CIDR keeps when two rows admit it to the same port.
  */
 import { endpoints, type EndpointId } from "./catalog";
-import type { IrisFeature, NetworkSettings, Role } from "./profile/model";
-
-/** Profile lists of peers (`network.<list>`); `ingress`/`egress` declare their own rules. */
-export type PeerList = Exclude<keyof NetworkSettings, "sshPort" | "ingress" | "egress">;
+import type { IrisFeature, PeerList, Role } from "./profile/model";
 
 export interface PeerRule {
     readonly list: PeerList;

@@ -3,9 +3,9 @@
  * that uses it (the peer-rule table says which), and no two listeners share a port.
  */
 import { configurableIrisPorts, irisEndpoints, products, type Protocol } from "../catalog";
-import { peerListRefusals, peerRules, ruleApplies, type PeerList } from "../peerRules";
+import { peerListRefusals, peerRules, ruleApplies } from "../peerRules";
 import type { Issues } from "../validate";
-import { productionEnvironment, type HostProfile, type Role } from "./model";
+import { productionEnvironment, type HostProfile, type PeerList, type Role } from "./model";
 
 export function checkConsistency(issues: Issues, p: HostProfile): void {
     checkPeerLists(issues, p);

@@ -73,33 +73,43 @@ export interface EgressRule extends DeclaredRule {
     readonly to: readonly string[];
 }
 
-export interface NetworkSettings {
-    readonly sshPort: number;
+/**
+ * The profile's peer lists (`network.<list>`), each a list of CIDRs: `sources` a rule admits (never
+ * the whole Internet; `opens` names what, for the refusal), `destinations` the host reaches, or
+ * `single hosts` (license servers: each becomes one `[LicenseServers]` entry). Which rule each opens
+ * for which role or feature is the peer-rule table (peerRules.ts).
+ */
+export const peerLists = {
     /** Who may SSH in (and reach the private web server where it is allowed). */
-    readonly adminCidrs: readonly string[];
+    adminCidrs: { peers: "sources", opens: "SSH" },
     /** Application clients of the IRIS superserver. */
-    readonly appClients: readonly string[];
-    /** ECP application servers that connect to this data server (needs `features.ecp`). */
-    readonly ecpClients: readonly string[];
-    /** ECP data servers this host connects to as an ECP application server (needs `features.ecp`). */
-    readonly ecpDataServers: readonly string[];
+    appClients: { peers: "sources", opens: "the superserver" },
+    /** ECP application servers that connect to this data server. */
+    ecpClients: { peers: "sources", opens: "ECP" },
+    /** ECP data servers this host connects to as an ECP application server. */
+    ecpDataServers: { peers: "destinations" },
     /** License servers this instance uses (UDP to them, their TCP query callback back). */
-    readonly licenseServers: readonly string[];
+    licenseServers: { peers: "single hosts" },
     /** Instances served by this host when it has the `license-server` role. */
-    readonly licenseClients: readonly string[];
-    /** Other mirror members (needs `features.mirror`, or the `arbiter` role). */
-    readonly mirrorMembers: readonly string[];
-    /** The mirror arbiter, reached on its ISCAgent port. */
-    readonly arbiter: readonly string[];
+    licenseClients: { peers: "sources", opens: "the license server" },
+    /** Other mirror members. */
+    mirrorMembers: { peers: "sources", opens: "mirroring" },
+    /** The mirror arbiter, reached on its ISCAgent port (one CIDR may be given as a string). */
+    arbiter: { peers: "destinations" },
     /** Explicit off-host clients of the JDBC gateway; without them it stays on-host. */
-    readonly jdbcClients: readonly string[];
-    /** SNMP managers that poll the monitor service and receive its traps (needs `features.monitor`). */
-    readonly snmpManagers: readonly string[];
+    jdbcClients: { peers: "sources", opens: "the JDBC gateway" },
+    /** SNMP managers that poll the monitor service and receive its traps. */
+    snmpManagers: { peers: "sources", opens: "SNMP" },
+} as const satisfies Record<string, { peers: "sources"; opens: string } | { peers: "destinations" | "single hosts" }>;
+export type PeerList = keyof typeof peerLists;
+
+export type NetworkSettings = { readonly [L in PeerList]: readonly string[] } & {
+    readonly sshPort: number;
     /** Application endpoints on this host beyond the catalog's. */
     readonly ingress: readonly IngressRule[];
     /** Outbound traffic the host needs beyond its peers (default: none; see README). */
     readonly egress: readonly EgressRule[];
-}
+};
 
 export interface ServiceSettings {
     /** Optional units to leave running (e.g. `apache2.service` serving the Web Gateway). */

@@ -43,6 +43,7 @@ import { checkConsistency } from "./consistency";
 import {
     environments,
     irisFeatures,
+    peerLists,
     roles,
     type DatabaseFiles,
     type DeclaredRule,
@@ -51,6 +52,7 @@ import {
     type HostProfile,
     type IrisSettings,
     type NetworkSettings,
+    type PeerList,
     type Role,
     type ServiceSettings,
 } from "./model";
@@ -108,8 +110,8 @@ function readSources(issues: Issues, field: string, value: unknown, what: string
 }
 
 /** License servers are single hosts: each becomes a `[LicenseServers]` entry of the instance. */
-function readLicenseServers(issues: Issues, value: unknown): string[] {
-    return readStrings(issues, "network.licenseServers", value, (iss, f, v) => {
+function readSingleHosts(issues: Issues, field: string, value: unknown): string[] {
+    return readStrings(issues, field, value, (iss, f, v) => {
         const cidr = checkCidr(iss, f, v);
         if (cidr && cidr.prefix !== (cidr.family === 4 ? 32 : 128)) {
             iss.fail(f, v, "a [LicenseServers] entry names one license server: list each as its own /32 (IPv4) or /128 (IPv6)");
@@ -255,27 +257,21 @@ function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yott
     return { path: path as string, group: group as string, members, tmpDir: tmpDir as string, logDir: logDir as string, restrict };
 }
 
-const networkKeys = [
-    "sshPort", "adminCidrs", "appClients", "ecpClients", "ecpDataServers", "licenseServers", "licenseClients",
-    "mirrorMembers", "arbiter", "jdbcClients", "snmpManagers", "ingress", "egress",
-] as const;
-
 function readNetwork(issues: Issues, value: unknown): NetworkSettings {
-    const raw = readObject(issues, "network", value, networkKeys) ?? {};
+    const lists = Object.keys(peerLists) as PeerList[];
+    const raw = readObject(issues, "network", value, ["sshPort", ...lists, "ingress", "egress"]) ?? {};
     const sshPort = raw.sshPort ?? osEndpoints.ssh.port;
-    const arbiter = typeof raw.arbiter === "string" ? [raw.arbiter] : raw.arbiter;
+    const readPeers = (list: PeerList): string[] => {
+        const field = `network.${list}`;
+        const facts = peerLists[list];
+        // One arbiter may be written as a plain string.
+        const value = list === "arbiter" && typeof raw[list] === "string" ? [raw[list]] : raw[list];
+        if (facts.peers === "sources") return readSources(issues, field, value, facts.opens);
+        return facts.peers === "single hosts" ? readSingleHosts(issues, field, value) : readDestinations(issues, field, value);
+    };
     return {
         sshPort: checkPort(issues, "network.sshPort", sshPort) ? sshPort : osEndpoints.ssh.port,
-        adminCidrs: readSources(issues, "network.adminCidrs", raw.adminCidrs, "SSH"),
-        appClients: readSources(issues, "network.appClients", raw.appClients, "the superserver"),
-        ecpClients: readSources(issues, "network.ecpClients", raw.ecpClients, "ECP"),
-        ecpDataServers: readDestinations(issues, "network.ecpDataServers", raw.ecpDataServers),
-        licenseServers: readLicenseServers(issues, raw.licenseServers),
-        licenseClients: readSources(issues, "network.licenseClients", raw.licenseClients, "the license server"),
-        mirrorMembers: readSources(issues, "network.mirrorMembers", raw.mirrorMembers, "mirroring"),
-        arbiter: readDestinations(issues, "network.arbiter", arbiter),
-        jdbcClients: readSources(issues, "network.jdbcClients", raw.jdbcClients, "the JDBC gateway"),
-        snmpManagers: readSources(issues, "network.snmpManagers", raw.snmpManagers, "SNMP"),
+        ...(Object.fromEntries(lists.map((list) => [list, readPeers(list)])) as Record<PeerList, string[]>),
         ingress: readDeclaredRules(issues, "network.ingress", raw.ingress, "from").map(({ rule, cidrs }) => ({ ...rule, from: cidrs })),
         egress: readDeclaredRules(issues, "network.egress", raw.egress, "to").map(({ rule, cidrs }) => ({ ...rule, to: cidrs })),
     };
