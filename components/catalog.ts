@@ -184,6 +184,47 @@ export const irisJdbcGatewayDefinition = { type: "JDBC", resource: "%Gateway_SQL
 /** The merge-file operation that switches a service (`ModifyService:Name=%Service_Telnet,Enabled=0`). */
 export const irisModifyService = "ModifyService";
 
+/**
+ * What a host is: an IRIS `database` instance, the IRIS `license-server` (licmanager), a mirror
+ * `arbiter` (ISCAgent only). GT.M and YottaDB hosts are always `database`.
+ */
+export const roles = ["database", "license-server", "arbiter"] as const;
+export type Role = (typeof roles)[number];
+
+/** IRIS features that open ports or start processes when used. */
+export const irisFeatures = ["ecp", "privateWebServer", "jdbcGateway", "monitor", "mirror"] as const;
+export type IrisFeature = (typeof irisFeatures)[number];
+
+/**
+ * The profile's peer lists (`network.<list>`), each a list of CIDRs: `sources` a rule admits (never
+ * the whole Internet; `opens` names what, for the refusal), `destinations` the host reaches, or
+ * `single hosts` (license servers: each becomes one `[LicenseServers]` entry). Which rule each opens
+ * for which role or feature is the peer-rule table (peerRules.ts); the profile's `network` section holds them.
+ */
+export const peerLists = {
+    /** Who may SSH in (and reach the private web server where it is allowed). */
+    adminCidrs: { peers: "sources", opens: "SSH" },
+    /** Application clients of the IRIS superserver. */
+    appClients: { peers: "sources", opens: "the superserver" },
+    /** ECP application servers that connect to this data server. */
+    ecpClients: { peers: "sources", opens: "ECP" },
+    /** ECP data servers this host connects to as an ECP application server. */
+    ecpDataServers: { peers: "destinations" },
+    /** License servers this instance uses (UDP to them, their TCP query callback back). */
+    licenseServers: { peers: "single hosts" },
+    /** Instances served by this host when it has the `license-server` role. */
+    licenseClients: { peers: "sources", opens: "the license server" },
+    /** Other mirror members. */
+    mirrorMembers: { peers: "sources", opens: "mirroring" },
+    /** The mirror arbiter, reached on its ISCAgent port (one CIDR may be given as a string). */
+    arbiter: { peers: "destinations" },
+    /** Explicit off-host clients of the JDBC gateway; without them it stays on-host. */
+    jdbcClients: { peers: "sources", opens: "the JDBC gateway" },
+    /** SNMP managers that poll the monitor service and receive its traps. */
+    snmpManagers: { peers: "sources", opens: "SNMP" },
+} as const satisfies Record<string, { peers: "sources"; opens: string } | { peers: "destinations" | "single hosts" }>;
+export type PeerList = keyof typeof peerLists;
+
 export type ProductId = "iris" | "gtm" | "yottadb";
 
 export interface IrisProduct {

@@ -7,8 +7,7 @@
  * Rows are in the order the rules are emitted (ingress first); that order decides which rule's
  * description a CIDR keeps when two rows admit it to the same port.
  */
-import { endpoints, type EndpointId } from "./catalog";
-import type { IrisFeature, PeerList, Role } from "./profile/model";
+import { endpoints, type EndpointId, type IrisFeature, type PeerList, type Role } from "./catalog";
 
 export interface PeerRule {
     readonly list: PeerList;

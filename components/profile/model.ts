@@ -3,23 +3,15 @@
  * types (and the literal lists the types are made of). `read.ts` builds it from YAML, stack config
  * or code; `consistency.ts` checks the fields against each other.
  */
-import type { ConfigurableIrisPort, ProductId, Protocol, YottadbRestrictFacility } from "../catalog";
+import type { ConfigurableIrisPort, IrisFeature, PeerList, ProductId, Protocol, Role, YottadbRestrictFacility } from "../catalog";
+
+// The model's own vocabularies are catalog facts; they are part of the profile's API too.
+export { irisFeatures, peerLists, roles, type IrisFeature, type PeerList, type Role } from "../catalog";
 
 export const environments = ["production", "staging", "development"] as const;
 export type Environment = (typeof environments)[number];
 /** The environment where development-only features are refused and policies apply their production rules. */
 export const productionEnvironment = "production" satisfies Environment;
-
-/**
- * What a host is: an IRIS `database` instance, the IRIS `license-server` (licmanager), a mirror
- * `arbiter` (ISCAgent only). GT.M and YottaDB hosts are always `database`.
- */
-export const roles = ["database", "license-server", "arbiter"] as const;
-export type Role = (typeof roles)[number];
-
-/** IRIS features that open ports or start processes when used. */
-export const irisFeatures = ["ecp", "privateWebServer", "jdbcGateway", "monitor", "mirror"] as const;
-export type IrisFeature = (typeof irisFeatures)[number];
 
 export interface IrisSettings {
     /** Instance name, as `iris list` shows it. */
@@ -72,36 +64,6 @@ export interface IngressRule extends DeclaredRule {
 export interface EgressRule extends DeclaredRule {
     readonly to: readonly string[];
 }
-
-/**
- * The profile's peer lists (`network.<list>`), each a list of CIDRs: `sources` a rule admits (never
- * the whole Internet; `opens` names what, for the refusal), `destinations` the host reaches, or
- * `single hosts` (license servers: each becomes one `[LicenseServers]` entry). Which rule each opens
- * for which role or feature is the peer-rule table (peerRules.ts).
- */
-export const peerLists = {
-    /** Who may SSH in (and reach the private web server where it is allowed). */
-    adminCidrs: { peers: "sources", opens: "SSH" },
-    /** Application clients of the IRIS superserver. */
-    appClients: { peers: "sources", opens: "the superserver" },
-    /** ECP application servers that connect to this data server. */
-    ecpClients: { peers: "sources", opens: "ECP" },
-    /** ECP data servers this host connects to as an ECP application server. */
-    ecpDataServers: { peers: "destinations" },
-    /** License servers this instance uses (UDP to them, their TCP query callback back). */
-    licenseServers: { peers: "single hosts" },
-    /** Instances served by this host when it has the `license-server` role. */
-    licenseClients: { peers: "sources", opens: "the license server" },
-    /** Other mirror members. */
-    mirrorMembers: { peers: "sources", opens: "mirroring" },
-    /** The mirror arbiter, reached on its ISCAgent port (one CIDR may be given as a string). */
-    arbiter: { peers: "destinations" },
-    /** Explicit off-host clients of the JDBC gateway; without them it stays on-host. */
-    jdbcClients: { peers: "sources", opens: "the JDBC gateway" },
-    /** SNMP managers that poll the monitor service and receive its traps. */
-    snmpManagers: { peers: "sources", opens: "SNMP" },
-} as const satisfies Record<string, { peers: "sources"; opens: string } | { peers: "destinations" | "single hosts" }>;
-export type PeerList = keyof typeof peerLists;
 
 export type NetworkSettings = { readonly [L in PeerList]: readonly string[] } & {
     readonly sshPort: number;
