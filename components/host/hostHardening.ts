@@ -11,11 +11,11 @@ import { parseSummary, type HostRun } from "./summary";
 export interface SshConnection {
     /** Address or name the machine running Pulumi reaches the host at. */
     readonly host: pulumi.Input<string>;
-    /** Default 22. */
+    /** Default: the profile's `network.sshPort`. */
     readonly port?: number;
     /** `root`, or a user with passwordless sudo. Default `root`. */
     readonly user?: string;
-    /** Private key for the user (keep it a secret in stack config). */
+    /** Private key for the user; kept secret in state (keep it a secret in stack config too). */
     readonly privateKey: pulumi.Input<string>;
     /** The host's public key (`ssh-ed25519 AAAA…`); without it the host key is not checked. */
     readonly hostKey?: pulumi.Input<string>;
@@ -64,27 +64,38 @@ export class HostHardening extends pulumi.ComponentResource {
 
     constructor(name: string, args: HostHardeningArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentTypes.hostHardening, name, {}, opts);
-        const user = args.connection.user ?? "root";
+        const { connection } = args;
+        const user = connection.user ?? "root";
         this.script = args.script;
         this.scriptDigest = scriptDigest(this.script);
+        if (connection.hostKey === undefined) {
+            pulumi.log.warn(`${name}: connection.hostKey is not set, so the host's SSH key is not checked; set it to the host's public key`, this);
+        }
         this.command = new command.remote.Command(
             `${name}-apply`,
             {
                 connection: {
-                    host: args.connection.host,
-                    port: args.connection.port ?? 22,
+                    host: connection.host,
+                    // The profile's SSH port is the one the firewall opens.
+                    port: connection.port ?? args.plan.profile.network.sshPort,
                     user,
-                    privateKey: args.connection.privateKey,
-                    hostKey: args.connection.hostKey,
-                    proxy: args.connection.proxy,
+                    privateKey: pulumi.secret(connection.privateKey),
+                    hostKey: connection.hostKey,
+                    proxy: connection.proxy && pulumi.output(connection.proxy).apply((proxy) => ({
+                        ...proxy,
+                        ...(proxy.privateKey !== undefined ? { privateKey: pulumi.secret(proxy.privateKey) } : {}),
+                    })),
                 },
                 // The SSH client address goes along through sudo: the script refuses a firewall that would lock it out.
                 create: user === "root" ? "bash -s" : 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" bash -s',
                 stdin: this.script,
+                // The previous output would be sent as PULUMI_COMMAND_STDOUT, which a stock sshd refuses (a warning on every update).
+                addPreviousOutputInEnv: false,
             },
-            { parent: this },
+            // The raw output can carry file contents (the instance's iris.cpf); the summary keeps counts, report lines and deviations.
+            { parent: this, additionalSecretOutputs: ["stdout", "stderr"] },
         );
-        this.summary = this.command.stdout.apply((stdout) => summarize(stdout, args.plan.profile));
+        this.summary = pulumi.unsecret(this.command.stdout.apply((stdout) => summarize(stdout, args.plan.profile)));
         this.registerOutputs({ scriptDigest: this.scriptDigest, summary: this.summary });
     }
 }

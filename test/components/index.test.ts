@@ -1,7 +1,7 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { render } from "../helpers/render";
 import { gunzipSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseHostRole, hostTags, irisEndpoints } from "../../components/catalog";
 import { installMocks, valueOf, type Recorded, type Registered } from "../helpers/mocks";
 import { admin, apps, gtmInput, irisInput, licenseServer } from "../helpers/profiles";
@@ -14,6 +14,8 @@ let registered: Registered[];
 const attempts: Record<string, string> = {};
 let outputs: Record<string, unknown>;
 let mirrored: Record<string, unknown>;
+/** What the components logged as warnings (without an engine the SDK writes them to the console). */
+const warnings: string[] = [];
 
 function tryCreate(name: string, create: () => unknown): void {
     try {
@@ -25,6 +27,7 @@ function tryCreate(name: string, create: () => unknown): void {
 }
 
 beforeAll(async () => {
+    vi.spyOn(console, "warn").mockImplementation((message: string) => void warnings.push(message.replace(/^warning: \[runtime\] /, "")));
     const recorder = await installMocks();
     c = await import("../../components");
     mirrored = irisInput({
@@ -53,6 +56,11 @@ beforeAll(async () => {
         connection: { user: "admin", privateKey: "key", proxy: { host: "bastion.example", user: "jump" } },
     });
 
+    const sshPort = new c.ExistingHost("ssh-2222", {
+        profile: gtmInput({ name: "ssh-2222", network: { adminCidrs: [admin], sshPort: 2222 } }),
+        connection: { host: "192.0.2.22", privateKey: "key", hostKey: "ssh-ed25519 AAAAC3Nz", proxy: { host: "jump", privateKey: "jump-key" } },
+    });
+
     tryCreate("bad-cidr", () => new c.DatabaseHost("bad-cidr", { profile: irisInput({ network: { adminCidrs: ["10.0.0.0/33"] } }), vpcId: "v", subnetId: "s", ami: "a" }));
     tryCreate("bad-web", () => new c.DatabaseSecurityGroup("bad-web", { profile: irisInput({ iris: { features: { privateWebServer: true } } }), vpcId: "v" }));
     tryCreate("bad-volume", () => new c.DatabaseHost("bad-volume", { profile: irisInput(), vpcId: "v", subnetId: "s", ami: "a", dataVolumes: [{ deviceName: "/dev/sda1", sizeGb: 0 }] }));
@@ -67,6 +75,9 @@ beforeAll(async () => {
         existingHardening: existing.hardening,
         existingSummary: await valueOf(existing.summary),
         viaSudoSummary: await valueOf(viaSudo.summary!),
+        sshPortSummary: await valueOf(sshPort.summary),
+        sshPortStdoutSecret: await pulumi.isSecret(sshPort.hostHardening.command.stdout),
+        sshPortSummarySecret: await pulumi.isSecret(sshPort.summary),
     };
     resources = recorder.resources;
     registered = await recorder.registered();
@@ -156,11 +167,33 @@ describe("host script delivery", () => {
                 perDialTimeout: 15,
             },
             create: 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" bash -s',
+            addPreviousOutputInEnv: false,
             stdin: render(c.validateProfile(gtmInput({ name: "ydb-ssh", product: "yottadb", distribution: { path: "/opt/yottadb/r2.02" } })), "rhel"),
         });
         expect(chainOf("mdb-hardening:host:HostHardening", "ydb-ssh-hardening")).toEqual(["mdb-hardening:aws:DatabaseHost", "mdb-hardening:host:HostHardening"]);
         expect(chainOf("command:remote:Command", "ydb-ssh-hardening-apply")).toEqual(["mdb-hardening:host:HostHardening", "command:remote:Command"]);
         expect(outputs.viaSudoSummary).toMatchObject({ changes: 0, findings: 0, verified: 1 });
+    });
+});
+
+describe("the SSH command", () => {
+    it("keeps the private keys secret and connects on the profile's SSH port by default", () => {
+        const cmd = byName("command:remote:Command", "ssh-2222-hardening-apply");
+        expect(cmd.inputs.connection).toMatchObject({ port: 2222, privateKey: "key", proxy: { privateKey: "jump-key" } });
+        // The SDK marks the whole property secret when a value inside it is: the keys never reach state in plain text.
+        expect(cmd.secretPaths).toEqual(["connection"]);
+        expect(byName("command:remote:Command", "gtm-onprem-hardening-apply").inputs.connection).toMatchObject({ port: 22 });
+    });
+
+    it("keeps the raw output secret and the summary readable", () => {
+        expect(outputs.sshPortSummary).toMatchObject({ changes: 0, findings: 0 });
+        expect(outputs.sshPortStdoutSecret).toBe(true);
+        expect(outputs.sshPortSummarySecret).toBe(false);
+    });
+
+    it("warns when the host key is not given", () => {
+        expect(warnings).toEqual(expect.arrayContaining([expect.stringContaining("gtm-onprem-hardening: connection.hostKey is not set")]));
+        expect(warnings.some((w) => w.startsWith("ssh-2222-hardening:"))).toBe(false);
     });
 });
 

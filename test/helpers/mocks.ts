@@ -11,6 +11,8 @@ export interface Recorded {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, unknown>;
+    /** Dotted paths of the inputs that arrived as secrets. */
+    readonly secretPaths: string[];
     readonly custom: boolean;
 }
 
@@ -40,6 +42,12 @@ function reveal(value: unknown): unknown {
     return value;
 }
 
+function secretPathsOf(value: unknown, at = ""): string[] {
+    if (!value || typeof value !== "object") return [];
+    if (secretSig in value) return [at];
+    return Object.entries(value).flatMap(([k, v]) => secretPathsOf(v, at ? `${at}.${k}` : k));
+}
+
 /** Computed outputs a real provider would fill in. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     if (type === "aws:ec2/instance:Instance") return { privateIp: inputs.privateIp ?? "10.0.0.99", arn: `arn:aws:ec2:eu-west-1:123456789012:instance/${name}` };
@@ -48,14 +56,22 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     return {};
 }
 
+/** As the engine does: outputs named in `additionalSecretOutputs` come back as secrets. */
+function markSecret(state: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, names.includes(k) ? { [secretSig]: "1b47061264138c4ac30d75fd1eb44270", value: v } : v]));
+}
+
 export async function installMocks(config: Record<string, string> = {}): Promise<MockRecorder> {
     const resources: Recorded[] = [];
+    /** additionalSecretOutputs by resource name, read from the registration request (the mock API does not pass options). */
+    const secretOutputs = new Map<string, string[]>();
     pulumi.runtime.setAllConfig(config);
     await pulumi.runtime.setMocks(
         {
             newResource: (args: pulumi.runtime.MockResourceArgs) => {
-                resources.push({ type: args.type, name: args.name, inputs: reveal(args.inputs) as Record<string, unknown>, custom: args.custom ?? false });
-                return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+                resources.push({ type: args.type, name: args.name, inputs: reveal(args.inputs) as Record<string, unknown>, secretPaths: secretPathsOf(args.inputs), custom: args.custom ?? false });
+                const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+                return { id: `${args.name}-id`, state: markSecret(state, secretOutputs.get(args.name) ?? []) };
             },
             call: (args: pulumi.runtime.MockCallArgs) => {
                 if (args.token === "aws:ec2/getAmi:getAmi") return { id: "ami-0mock", architecture: "x86_64" };
@@ -66,6 +82,13 @@ export async function installMocks(config: Record<string, string> = {}): Promise
         "test",
         false,
     );
+    type Request = { getName(): string; getAdditionalsecretoutputsList(): string[] };
+    const monitor = getMonitor() as unknown as { registerResource(req: Request, callback: unknown): unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+        return register(req, callback);
+    };
     return {
         resources,
         registered: async () => {
