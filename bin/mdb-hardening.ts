@@ -1,17 +1,10 @@
 #!/usr/bin/env node
 /**
- * mdb-hardening CLI: review and use profiles outside Pulumi, through the same code the components run.
- *
- *   mdb-hardening check <profile.yaml>...   validate profiles, print each error (exit 1 on any)
- *   mdb-hardening rules <profile.yaml>      print the network rules derived from a profile (JSON)
- *   mdb-hardening plan  <profile.yaml>      print the hardening plan (JSON)
- *   mdb-hardening render <profile.yaml> [--os-family debian|rhel]
- *                                           print exactly the host script the components run
- *   mdb-hardening merge <profile.yaml>      print the IRIS configuration merge file
- *   mdb-hardening audit-cpf <profile.yaml> <iris.cpf>
- *                                           print how the instance's configuration deviates from the profile (exit 1 on any)
+ * mdb-hardening CLI: review and use profiles outside Pulumi, through the same code the components
+ * run (profile → plan → renderers). `mdb-hardening --help` lists the commands.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { defaultOsFamily } from "../components/catalog";
 import { renderHostScript } from "../components/host/script";
@@ -22,9 +15,59 @@ import { hardeningOutput, hardeningPlan, type HardeningPlan } from "../component
 import { readProfileFile, type HostProfile } from "../components/profile";
 import { checkOsFamily, formatIssue, Issues, ProfileError } from "../components/validate";
 
-const usage = "usage: mdb-hardening check <profile.yaml>... | rules|plan|merge <profile.yaml> | render <profile.yaml> [--os-family debian|rhel] | audit-cpf <profile.yaml> <iris.cpf>";
-/** How many files each command takes; check takes any number. */
-const arity: Record<string, number> = { rules: 1, plan: 1, render: 1, merge: 1, "audit-cpf": 2 };
+interface Command {
+    /** Arguments after the command name. */
+    readonly synopsis: string;
+    /** How many files it takes; undefined: one or more. */
+    readonly files?: number;
+    readonly does: string;
+    readonly example: string;
+}
+
+const commands: Readonly<Record<string, Command>> = {
+    check: { synopsis: "<profile.yaml>...", does: "validate profiles and print each error with its field and value (exit 1 on any)", example: "mdb-hardening check profiles/*.yaml" },
+    rules: { synopsis: "<profile.yaml>", files: 1, does: "print the network rules derived from a profile (JSON)", example: "mdb-hardening rules profiles/yottadb.yaml" },
+    plan: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print the hardening plan the components register as `hardening` (JSON)", example: "mdb-hardening plan profiles/yottadb.yaml --os-family rhel" },
+    render: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print exactly the host script the components run as root", example: "mdb-hardening render profiles/yottadb.yaml > host.sh" },
+    merge: { synopsis: "<profile.yaml>", files: 1, does: "print the IRIS configuration merge file of an IRIS database profile", example: "mdb-hardening merge iris.yaml > merge.cpf" },
+    "audit-cpf": { synopsis: "<profile.yaml> <iris.cpf>", files: 2, does: "print how an instance's iris.cpf deviates from the profile (exit 1 on any)", example: "mdb-hardening audit-cpf iris.yaml /usr/irissys/iris.cpf" },
+};
+
+const exitCodes = "Exit codes: 0 done, 1 invalid input or deviations found, 2 usage error.";
+
+function usage(): string {
+    const width = Math.max(...Object.entries(commands).map(([name, c]) => name.length + c.synopsis.length + 1));
+    return [
+        "usage: mdb-hardening <command> [arguments]   (mdb-hardening help <command> for more)",
+        "",
+        ...Object.entries(commands).map(([name, c]) => `  ${`${name} ${c.synopsis}`.padEnd(width)}  ${c.does}`),
+        "",
+        "  --version   print the version",
+        exitCodes,
+        "",
+    ].join("\n");
+}
+
+function commandHelp(name: string): string {
+    const c = commands[name];
+    return `usage: mdb-hardening ${name} ${c.synopsis}\n\n${c.does}.\n\nexample: ${c.example}\n${exitCodes}\n`;
+}
+
+/** The package's version, from the package.json above this file (bin/ in the source tree, dist/bin/ when built). */
+function version(): string {
+    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (!existsSync(file)) continue;
+        const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+        if (pkg.name === "mdb-hardening") return `mdb-hardening ${pkg.version}\n`;
+    }
+    throw new Error("internal: package.json not found");
+}
+
+function usageError(message: string): number {
+    process.stderr.write(`mdb-hardening: ${message}\n${usage()}`);
+    return 2;
+}
 
 function load(file: string): HostProfile {
     return readProfileFile(file);
@@ -39,10 +82,36 @@ const printers: Record<string, (plan: HardeningPlan) => string> = {
 };
 
 function main(argv: string[]): number {
-    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { "os-family": { type: "string", default: defaultOsFamily } } });
-    const [command, ...files] = positionals;
-    if (!command || files.length === 0 || (command in arity && files.length !== arity[command])) {
-        process.stderr.write(`${usage}\n`);
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: { "os-family": { type: "string", default: defaultOsFamily }, help: { type: "boolean", short: "h" }, version: { type: "boolean" } },
+        });
+    } catch (e) {
+        return usageError((e as Error).message);
+    }
+    const { positionals, values } = parsed;
+    if (values.version) {
+        process.stdout.write(version());
+        return 0;
+    }
+    const [first, ...rest] = positionals;
+    const helpFor = first === "help" ? rest[0] : values.help ? first : undefined;
+    if (first === "help" || values.help) {
+        if (helpFor === undefined) process.stdout.write(usage());
+        else if (helpFor in commands) process.stdout.write(commandHelp(helpFor));
+        else return usageError(`unknown command ${JSON.stringify(helpFor)}`);
+        return 0;
+    }
+    if (first === undefined) return usageError("no command given");
+    if (!(first in commands)) return usageError(`unknown command ${JSON.stringify(first)}`);
+    const command = first;
+    const files = rest;
+    const wanted = commands[command].files;
+    if (wanted === undefined ? files.length === 0 : files.length !== wanted) {
+        process.stderr.write(`mdb-hardening: ${command} takes ${commands[command].synopsis}\n${commandHelp(command)}`);
         return 2;
     }
     const osFamily = values["os-family"];
@@ -89,8 +158,7 @@ function main(argv: string[]): number {
             }
         }
         default:
-            process.stderr.write(`unknown command ${JSON.stringify(command)}\n${usage}\n`);
-            return 2;
+            throw new Error(`internal: command ${command} has no handler`);
     }
 }
 
