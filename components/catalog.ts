@@ -366,13 +366,20 @@ export const protectedUnits: readonly { readonly need: string; readonly units: U
     { need: "devices", units: same("systemd-udevd.service", "systemd-udevd-control.socket", "systemd-udevd-kernel.socket") },
 ];
 
+const protectedNames = new Map<string, string>();
+const protectedTemplates: { prefix: string; suffix: string; need: string }[] = [];
+for (const { need, units } of protectedUnits) {
+    for (const pattern of osFamilies.flatMap((f) => units[f])) {
+        const at = pattern.indexOf("@*");
+        if (at < 0) protectedNames.set(pattern, need);
+        else protectedTemplates.push({ prefix: pattern.slice(0, at + 1), suffix: pattern.slice(at + 2), need });
+    }
+}
+
 /** The protected entry a unit name falls under, on any family; undefined for any other unit. */
 export function protectedUnit(name: string): { readonly need: string } | undefined {
-    const matches = (pattern: string) => {
-        const at = pattern.indexOf("@*");
-        return at < 0 ? pattern === name : name.startsWith(pattern.slice(0, at + 1)) && name.endsWith(pattern.slice(at + 2));
-    };
-    return protectedUnits.find((entry) => osFamilies.some((f) => entry.units[f].some(matches)));
+    const need = protectedNames.get(name) ?? protectedTemplates.find((t) => name.startsWith(t.prefix) && name.endsWith(t.suffix))?.need;
+    return need === undefined ? undefined : { need };
 }
 
 /**
