@@ -13,14 +13,16 @@
  * so keys such as `%JDBC Server` keep theirs. In the `[Actions]` section of a merge file a line is
  * `Operation:Name=Value,...` instead.
  *
- * Choices where the documentation is silent:
- * - Names match exactly (case-sensitive). No case folding is documented, and the keys of
- *   `[Map.*]` sections name globals, routines and packages, which are case-sensitive in IRIS.
- * - Comments are recognised only where a line starts with them. Values legitimately contain
- *   `;`, `#` and `//` (`[SQL] IdTrxFrom`, `[DeviceSubTypes]`, `IRIS://host:1972/NS` URLs), so a
- *   trailing comment stays part of the value.
- * - A merge file may repeat sections and parameters and the one nearest the end wins, so
- *   `getValue` returns the last occurrence and `setValue` changes that one.
+ * A comment may also follow content on a line (the current CPF reference): a `;`, `#` or `//`
+ * preceded by whitespace, outside double quotes, starts it. Without whitespace before them the
+ * same characters are part of the value, as real values need (`IRIS://host:1972/NS` URLs,
+ * `addr1,port1;addr2,port2` license lists, `[SQL] IdTrxFrom`, Windows paths). The comment is kept
+ * on the line, and `setValue` keeps it when it rewrites the value.
+ *
+ * Section and key names are looked up case-insensitively (InterSystems' own merge examples write
+ * `[Config]` and `%service_ecp`); what is written keeps the file's own spelling.
+ * A merge file may repeat sections and parameters and the one nearest the end wins, so
+ * `getValue` returns the last occurrence and `setValue` changes that one.
  */
 
 import { irisCpfSections } from "../catalog";
@@ -43,11 +45,12 @@ export interface CpfProperty {
 export type CpfLine =
     | (LineBase & { readonly kind: "blank" | "comment" })
     | (LineBase & { readonly kind: "section"; readonly name: string })
-    | (LineBase & { readonly kind: "parameter"; readonly key: string; readonly value: string })
+    | (LineBase & { readonly kind: "parameter"; readonly key: string; readonly value: string; readonly comment?: string })
     | (LineBase & {
           readonly kind: "action";
           readonly operation: string;
           readonly properties: readonly CpfProperty[];
+          readonly comment?: string;
       });
 
 export type CpfEntry = Extract<CpfLine, { kind: "parameter" | "action" }> & {
@@ -153,17 +156,18 @@ export function getValue(doc: CpfDocument, section: string, key: string): string
  * otherwise appends the section at the end of the file. New lines use the file's line break.
  */
 export function setValue(doc: CpfDocument, section: string, key: string, value: string): void {
-    if (section === ACTIONS) throw new Error(`[${ACTIONS}] holds operations, not key=value parameters`);
-    const entry = readBack(`${key}=${value}`, section, (l) => l.kind === "parameter" && l.key === key && l.value === value);
-
+    if (sameName(section, ACTIONS)) throw new Error(`[${ACTIONS}] holds operations, not key=value parameters`);
     const existing = findParameter(doc, section, key);
     if (existing !== undefined) {
-        const old = doc.lines[existing];
+        const old = doc.lines[existing] as Extract<CpfLine, { kind: "parameter" }>;
         const indent = old.text.slice(0, old.text.length - old.text.trimStart().length);
+        const comment = old.comment ?? "";
+        const entry = readBack(`${old.key}=${value}${comment}`, section, (l) => l.kind === "parameter" && l.key === old.key && l.value === value);
         doc.lines[existing] = { ...entry, text: indent + entry.text, eol: old.eol };
         return;
     }
-    const heading = lastIndexWhere(doc.lines, (l) => l.kind === "section" && l.name === section);
+    const entry = readBack(`${key}=${value}`, section, (l) => l.kind === "parameter" && l.key === key && l.value === value);
+    const heading = lastIndexWhere(doc.lines, (l) => l.kind === "section" && sameName(l.name, section));
     if (heading >= 0) {
         let last = heading;
         for (let i = heading + 1; i < doc.lines.length && doc.lines[i].kind !== "section"; i++) {
@@ -178,12 +182,17 @@ export function setValue(doc: CpfDocument, section: string, key: string, value: 
     insertLines(doc, doc.lines.length, [...separator, newHeading, entry]);
 }
 
+/** Whether two section or key names are the same name to IRIS (case-insensitive). */
+export function sameName(a: string, b: string): boolean {
+    return a.toLowerCase() === b.toLowerCase();
+}
+
 function findParameter(doc: CpfDocument, section: string, key: string): number | undefined {
     let current: string | undefined;
     let found: number | undefined;
     doc.lines.forEach((line, index) => {
         if (line.kind === "section") current = line.name;
-        else if (line.kind === "parameter" && current === section && line.key === key) found = index;
+        else if (line.kind === "parameter" && current !== undefined && sameName(current, section) && sameName(line.key, key)) found = index;
     });
     return found;
 }
@@ -221,16 +230,31 @@ function classify(raw: string, eol: LineBreak, section: string | undefined): Cpf
         return { kind: "section", name: heading[1], text: raw, eol };
     }
     if (section === undefined) throw new LineError("parameter before the first section heading");
-    if (section === ACTIONS) {
-        const colon = body.indexOf(":");
-        const operation = body.slice(0, colon);
+    const { content, comment } = splitTrailingComment(body);
+    const trailing = comment === undefined ? {} : { comment };
+    if (sameName(section, ACTIONS)) {
+        const colon = content.indexOf(":");
+        const operation = content.slice(0, colon);
         if (colon < 0 || !OPERATION.test(operation)) throw new LineError(`expected Operation:Name=Value,... in [${ACTIONS}]`);
-        return { kind: "action", operation, properties: parseProperties(body.slice(colon + 1)), text: raw, eol };
+        return { kind: "action", operation, properties: parseProperties(content.slice(colon + 1)), ...trailing, text: raw, eol };
     }
-    const equals = body.indexOf("=");
+    const equals = content.indexOf("=");
     if (equals < 0) throw new LineError("expected key=value");
     if (equals === 0) throw new LineError("empty parameter name");
-    return { kind: "parameter", key: body.slice(0, equals), value: body.slice(equals + 1), text: raw, eol };
+    return { kind: "parameter", key: content.slice(0, equals), value: content.slice(equals + 1), ...trailing, text: raw, eol };
+}
+
+/** Splits a trailing comment (whitespace, then `;`, `#` or `//`, outside double quotes) off a line's content. */
+function splitTrailingComment(body: string): { content: string; comment?: string } {
+    let quoted = false;
+    for (let i = 1; i < body.length; i++) {
+        if (body[i] === '"') quoted = !quoted;
+        else if (!quoted && /\s/.test(body[i - 1]) && (body[i] === ";" || body[i] === "#" || body.startsWith("//", i))) {
+            const content = body.slice(0, i).trimEnd();
+            return { content, comment: body.slice(content.length) };
+        }
+    }
+    return { content: body };
 }
 
 /**

@@ -24,7 +24,7 @@ import {
 import type { HostProfile, HostProfileInput, IrisSettings } from "../profile/model";
 import { cidrContains, isLoopback } from "../cidr";
 import { checkPort, Issues } from "../validate";
-import { getValue, parseCpf, sections, type CpfDocument } from "./cpf";
+import { getValue, parseCpf, sameName, sections, type CpfDocument } from "./cpf";
 
 /** `NAME=address,port` entries of [LicenseServers] and [ECPServers]. */
 export interface NamedServer {
@@ -115,7 +115,7 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         const p = readPort(issues, `[${irisCpfSections.gateways}] ${key}`, portText);
         return p === undefined ? [] : [{ name: key, type, port: p }];
     });
-    const jdbcDefinition = gateways.find((g) => g.name === irisCpf.jdbcGateway.key);
+    const jdbcDefinition = gateways.find((g) => sameName(g.name, irisCpf.jdbcGateway.key));
     const licenseServers = namedServers(doc, irisCpfSections.licenseServers, issues);
     const ecp = {
         ...optional("dataServers", count(irisCpf.ecpDataServers)),
@@ -129,7 +129,7 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         ...optional("primary", text(irisCpf.mirrorPrimary)),
         ...optional("arbiter", arbiterUrl === undefined ? undefined : readAddressPort(issues, label(irisCpf.arbiterUrl), arbiterUrl)),
         definitions: [...new Set(sections(doc)
-            .filter((s) => s.entries.length > 0 && (s.name === irisCpfSections.mirrors || s.name.startsWith(irisCpfSections.mapMirrorsPrefix)))
+            .filter((s) => s.entries.length > 0 && (sameName(s.name, irisCpfSections.mirrors) || s.name.toLowerCase().startsWith(irisCpfSections.mapMirrorsPrefix.toLowerCase())))
             .map((s) => s.name))],
     };
     const telnetPort = port(irisEndpoints.telnet.cpf);
@@ -291,8 +291,14 @@ function remoteServers(servers: readonly NamedServer[]): NamedServer[] {
 function entries(doc: CpfDocument, section: string): { key: string; value: string }[] {
     const byKey = new Map<string, string>();
     for (const s of sections(doc)) {
-        if (s.name !== section) continue;
-        for (const entry of s.entries) if (entry.kind === "parameter") byKey.set(entry.key, entry.value);
+        if (!sameName(s.name, section)) continue;
+        // Keys differing only in case are one key; the last spelling seen is kept.
+        for (const entry of s.entries) {
+            if (entry.kind !== "parameter") continue;
+            const known = [...byKey.keys()].find((k) => sameName(k, entry.key));
+            if (known !== undefined) byKey.delete(known);
+            byKey.set(entry.key, entry.value);
+        }
     }
     return [...byKey].map(([key, value]) => ({ key, value }));
 }

@@ -89,11 +89,45 @@ describe("reading the corpus", () => {
         expect(getValue(doc, "Map.EIAS", "Global_Portal.D.XMLstreamS(1):(1492869)")).toBe("EIASSTREAMS1");
     });
 
-    it("matches names exactly, as IRIS writes them", () => {
+    it("looks names up case-insensitively, as InterSystems' own merge examples write them", () => {
         const { doc } = load("iris-2020.4-shard-linux.cpf");
         expect(getValue(doc, "config", "MaxServers")).toBe("2");
-        expect(getValue(doc, "Config", "MaxServers")).toBeUndefined();
-        expect(getValue(doc, "config", "maxservers")).toBeUndefined();
+        expect(getValue(doc, "Config", "MaxServers")).toBe("2");
+        expect(getValue(doc, "CONFIG", "maxservers")).toBe("2");
+        const merge = parseCpf("[Actions]\nModifyService:Name=%service_ecp,Enabled=0\n[config]\nMaxServers=0\n");
+        expect(sections(merge)[0].entries[0]).toMatchObject({ kind: "action", operation: "ModifyService" });
+    });
+
+    it("reads a comment after a value and keeps it on the line", () => {
+        const text = "[Startup]\nDefaultPort=1972 ; main port\nWebServerPort=52773\t# private\nDefaultPortBindAddress=10.0.0.5 // one address\n";
+        const doc = parseCpf(text);
+        expect(getValue(doc, "Startup", "DefaultPort")).toBe("1972");
+        expect(getValue(doc, "Startup", "WebServerPort")).toBe("52773");
+        expect(getValue(doc, "Startup", "DefaultPortBindAddress")).toBe("10.0.0.5");
+        expect(sections(doc)[0].entries.map((e) => e.comment)).toEqual([" ; main port", "\t# private", " // one address"]);
+        expect(formatCpf(doc)).toBe(text);
+        const actions = parseCpf("[Actions]\nModifyService:Name=%Service_Telnet,Enabled=0 ; off\n");
+        expect(sections(actions)[0].entries[0]).toMatchObject({ properties: [{ name: "Name", value: "%Service_Telnet" }, { name: "Enabled", value: "0" }], comment: " ; off" });
+    });
+
+    it("keeps ; # // without whitespace before them, and inside quotes, in the value", () => {
+        const doc = parseCpf([
+            "[LicenseServers]", "LS=10.0.0.1,4002;10.0.0.2,4002",
+            "[ECPServers]", "DS=IRIS://db:1972/USER",
+            "[Databases]", "USER=C:\\InterSystems\\IRIS\\mgr\\user\\#1",
+            "[Misc]", 'Note="a ; b # c // d"', "Hash=abc#def", "",
+        ].join("\n"));
+        expect(getValue(doc, "LicenseServers", "LS")).toBe("10.0.0.1,4002;10.0.0.2,4002");
+        expect(getValue(doc, "ECPServers", "DS")).toBe("IRIS://db:1972/USER");
+        expect(getValue(doc, "Databases", "USER")).toBe("C:\\InterSystems\\IRIS\\mgr\\user\\#1");
+        expect(getValue(doc, "Misc", "Note")).toBe('"a ; b # c // d"');
+        expect(getValue(doc, "Misc", "Hash")).toBe("abc#def");
+    });
+
+    it.each(fixtureNames)("%s: no value of the corpus holds a comment", (name) => {
+        // Every value in the public files keeps its ;, # and // (none has whitespace before them).
+        const entries = sections(load(name).doc).flatMap((s) => s.entries);
+        expect(entries.filter((e) => e.comment !== undefined)).toEqual([]);
     });
 
     it("models [Actions] lines as operations with properties", () => {
@@ -227,6 +261,14 @@ describe("editing", () => {
         expect(formatCpf(doc)).toBe("[Startup]\nWebServer=1\n[Startup]\n  WebServer=0\nDefaultPort=1972\n[config]\n");
     });
 
+    it("keeps a trailing comment and the file's spelling of the names when it rewrites a value", () => {
+        const doc = parseCpf("[config]\nmaxservers=2 ; sized for 2 data servers\n");
+        setValue(doc, "Config", "MaxServers", "0");
+        expect(formatCpf(doc)).toBe("[config]\nmaxservers=0 ; sized for 2 data servers\n");
+        setValue(doc, "CONFIG", "MaxServerConn", "0");
+        expect(formatCpf(doc)).toBe("[config]\nmaxservers=0 ; sized for 2 data servers\nMaxServerConn=0\n");
+    });
+
     it("refuses writes that would not read back as written", () => {
         const doc = parseCpf("[Startup]\nWebServer=1\n");
         const refused: [string, string, string][] = [
@@ -235,6 +277,8 @@ describe("editing", () => {
             ["Startup", "#WebServer", "0"],
             ["Startup", "WebServer", "0\r\n[Actions]"],
             ["Startup", "WebServer", "0 "],
+            ["Startup", "WebServer", "0 ; a value with a comment in it"],
+            ["Startup", "NewKey", "1 # would be a comment"],
             ["Startup", "Web=Server", "0"],
             ["Start]up", "WebServer", "0"],
             ["", "WebServer", "0"],
