@@ -38,7 +38,8 @@ export interface InstanceEndpoints {
     /** DefaultPort (the IRIS default where the file has none) and DefaultPortBindAddress (unset when empty). */
     readonly superserver: { readonly port: number; readonly bindAddress?: string };
     /** WebServer (unset where the file has none) and WebServerPort. */
-    readonly webServer: { readonly enabled?: boolean; readonly port: number };
+    /** WebServer (unset where the file has none) and WebServerPort; `WebServerPort=0` disables it and leaves no port. */
+    readonly webServer: { readonly enabled?: boolean; readonly port?: number };
     /** From [Gateways] `%JDBC Server` in versions that have it, else [SQL] JDBCGatewayPort; unset when neither exists. */
     readonly jdbcGateway?: { readonly port: number; readonly location: CpfLocation };
     /** Every [Gateways] entry (external language servers), the JDBC one included. */
@@ -105,10 +106,11 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         port: port(irisEndpoints.superserver.cpf) ?? irisEndpoints.superserver.port,
         ...optional("bindAddress", text(irisCpf.superserverBindAddress)),
     };
-    const webServer = {
-        ...optional("enabled", flag(irisCpf.webServer)),
-        port: port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port,
-    };
+    // The CPF reference: WebServerPort=0 means no web server, whatever WebServer says.
+    const webServerOff = text(irisEndpoints.webServer.cpf) === "0";
+    const webServer = webServerOff
+        ? { enabled: false }
+        : { ...optional("enabled", flag(irisCpf.webServer)), port: port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port };
     const jdbcSql = port(irisEndpoints.jdbcGateway.cpf);
     const gateways = entries(doc, irisCpfSections.gateways).flatMap(({ key, value }) => {
         const [type, portText = ""] = value.split(",");
@@ -116,7 +118,7 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         return p === undefined ? [] : [{ name: key, type, port: p }];
     });
     const jdbcDefinition = gateways.find((g) => sameName(g.name, irisCpf.jdbcGateway.key));
-    const licenseServers = namedServers(doc, irisCpfSections.licenseServers, issues);
+    const licenseServers = namedServers(doc, irisCpfSections.licenseServers, issues, { pairs: true });
     const ecp = {
         ...optional("dataServers", count(irisCpf.ecpDataServers)),
         ...optional("applicationServers", count(irisCpf.ecpApplicationServers)),
@@ -163,7 +165,7 @@ export function reconcile(profile: HostProfile, cpfText: string, source = "iris.
     const ports = {
         ...iris.ports,
         superserver: e.superserver.port,
-        webServer: e.webServer.port,
+        webServer: e.webServer.port ?? iris.ports.webServer,
         jdbcGateway: e.jdbcGateway?.port ?? iris.ports.jdbcGateway,
         licenseServer: licensePorts.size === 1 ? [...licensePorts][0] : iris.ports.licenseServer,
     };
@@ -215,7 +217,7 @@ function compare(profile: HostProfile, iris: IrisSettings, e: InstanceEndpoints)
             ? `the private web server runs (${label(irisCpf.webServer)}=1) but the profile has it off: the firewall keeps its port closed and the merge file turns it off`
             : `the private web server is off (${label(irisCpf.webServer)}=0) but the profile uses it`);
     }
-    portDiffers("iris.ports.webServer", ports.webServer, e.webServer.port, "the private web server", label(irisEndpoints.webServer.cpf), features.privateWebServer);
+    if (e.webServer.port !== undefined) portDiffers("iris.ports.webServer", ports.webServer, e.webServer.port, "the private web server", label(irisEndpoints.webServer.cpf), features.privateWebServer);
 
     // Only a gateway the profile uses has its port written by the merge file and opened, so only its port is compared.
     if (features.jdbcGateway) {
@@ -303,14 +305,18 @@ function entries(doc: CpfDocument, section: string): { key: string; value: strin
     return [...byKey].map(([key, value]) => ({ key, value }));
 }
 
-function namedServers(doc: CpfDocument, section: string, issues: Issues): NamedServer[] {
-    return entries(doc, section).flatMap(({ key, value }) => {
-        const [address = "", portText = ""] = value.split(",");
+/**
+ * `NAME=address,port[,...]` entries. License server entries may list several servers as
+ * `addr1,port1;addr2,port2` (the CPF reference); each becomes a server of that name.
+ */
+function namedServers(doc: CpfDocument, section: string, issues: Issues, options: { pairs?: boolean } = {}): NamedServer[] {
+    return entries(doc, section).flatMap(({ key, value }) => (options.pairs ? value.split(";") : [value]).flatMap((pair) => {
+        const [address = "", portText = ""] = pair.split(",");
         const field = `[${section}] ${key}`;
         if (address === "") issues.fail(field, value, "must start with the server's address");
         const port = readPort(issues, field, portText);
         return address !== "" && port !== undefined ? [{ name: key, address, port }] : [];
-    });
+    }));
 }
 
 function readPort(issues: Issues, field: string, text: string): number | undefined {

@@ -133,6 +133,28 @@ describe("readInstanceEndpoints: partial files", () => {
     });
 });
 
+describe("readInstanceEndpoints: values by their documented meaning", () => {
+    it("reads WebServerPort=0 as no web server, which audits clean against a profile without one", () => {
+        const cpf = "[Startup]\nWebServer=1\nWebServerPort=0\n";
+        expect(readInstanceEndpoints(cpf).webServer).toEqual({ enabled: false });
+        expect(auditCpf(iris(), cpf).filter((d) => d.field.includes("ebServer"))).toEqual([]);
+        expect(auditCpf(iris({ environment: "development", iris: { features: { privateWebServer: true } } }), cpf).map((d) => d.field)).toContain("iris.features.privateWebServer");
+        expect(reconcile(iris(), cpf).input.iris?.ports?.webServer).toBe(iris().iris?.ports.webServer);
+    });
+
+    it("reads a [LicenseServers] entry listing several servers as addr1,port1;addr2,port2", () => {
+        const cpf = "[LicenseServers]\nLS=10.2.0.10,4002;10.2.0.11,4003\n";
+        expect(readInstanceEndpoints(cpf).licenseServers).toEqual([
+            { name: "LS", address: "10.2.0.10", port: 4002 },
+            { name: "LS", address: "10.2.0.11", port: 4003 },
+        ]);
+        expect(auditCpf(iris(), cpf).map((d) => [d.field, d.instance])).toEqual([
+            ["network.licenseServers", "[LicenseServers] LS=10.2.0.11,4003"],
+            ["iris.ports.licenseServer", 4003],
+        ]);
+    });
+});
+
 describe("readInstanceEndpoints: bad input", () => {
     it("names every unusable value with its section, key and value", () => {
         const cpf = [
