@@ -17,7 +17,9 @@ export interface HostRun {
     readonly changes: number;
     /** Number of non-compliant things found (reported, not fixed: e.g. a listener not in the profile). */
     readonly findings: number;
+    /** The `changed` lines, in run order. */
     readonly changed: readonly HostReport[];
+    /** The `finding` lines: what is not as the profile wants and was not changed. */
     readonly problems: readonly HostReport[];
     /** Catalog units and binaries not installed on the host. */
     readonly absent: readonly string[];
