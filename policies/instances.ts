@@ -149,4 +149,33 @@ export const databaseHostPrivateSubnet = stackPolicy({
     },
 });
 
-export const instancePolicies = [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes, databaseHostPrivateSubnet];
+/** Elastic IP properties that attach it to an instance directly or through a network interface (the host's primary one is its output). */
+const elasticIpLinks: readonly { readonly type: string; readonly properties: readonly string[] }[] = [
+    { type: awsTypes.eip, properties: ["instance", "networkInterface"] },
+    { type: awsTypes.eipAssociation, properties: ["instanceId", "networkInterfaceId"] },
+];
+
+/** As database-host-no-public-ip, for a public address another resource attaches: an Elastic IP. */
+export const databaseHostNoElasticIp = stackPolicy({
+    name: "database-host-no-elastic-ip",
+    description: "No Elastic IP (aws.ec2.Eip, aws.ec2.EipAssociation) is attached to a database host or its network interface.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Remove the Elastic IP or its association from the database host; reach the host through the admin networks (a bastion or VPN) instead.",
+    configSchema: schemaOf(hostProperties),
+    validateStack: (args, report) => {
+        const view = new StackView(args.resources);
+        const hosts = view.databaseHosts(hostTagOf(args));
+        if (hosts.length === 0) args.notApplicable("no database-host instances in the stack");
+        for (const host of hosts) {
+            for (const { type, properties } of elasticIpLinks) {
+                for (const property of properties) {
+                    // A link by a literal id, or to a host of another stack, is not in propertyDependencies: nothing to judge.
+                    for (const eip of view.referencing(type, property, host)) report(`${eip.name} (${type}) gives ${host.name} a public address through ${property}.`, eip.urn);
+                }
+            }
+        }
+    },
+});
+
+export const instancePolicies = [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes, databaseHostPrivateSubnet, databaseHostNoElasticIp];

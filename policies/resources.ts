@@ -20,6 +20,8 @@ export const awsTypes = {
     routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
     mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
     internetGateway: "aws:ec2/internetGateway:InternetGateway",
+    eip: "aws:ec2/eip:Eip",
+    eipAssociation: "aws:ec2/eipAssociation:EipAssociation",
 } as const;
 
 /** The stack's resources indexed by type, with dependents computed on first use. */

@@ -35,7 +35,7 @@ async function badStack(): Promise<void> {
         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     });
     new aws.vpc.SecurityGroupIngressRule("telnet", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: telnet.port, toPort: telnet.port, cidrIpv6: "::/0" });
-    new aws.ec2.Instance("db", {
+    const db = new aws.ec2.Instance("db", {
         ami: "ami-0123",
         instanceType: "m6i.large",
         subnetId: subnet.id,
@@ -43,6 +43,7 @@ async function badStack(): Promise<void> {
         associatePublicIpAddress: true,
         tags: { [hostTags.role]: databaseHostRole },
     });
+    new aws.ec2.Eip("db", { domain: "vpc", instance: db.id });
     new DatabaseHost("ydb", {
         profile: gtmInput({ name: "ydb", product: "yottadb", hardening: { distribution: false } }),
         vpcId: vpc.id,
@@ -63,6 +64,7 @@ describe("a deliberately bad stack", () => {
             "database-host-encrypted-volumes",
             "database-host-hardened",
             "database-host-imdsv2",
+            "database-host-no-elastic-ip",
             "database-host-no-public-ip",
             "database-host-private-subnet",
             "jdbc-gateway-not-exposed",

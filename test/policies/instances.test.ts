@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoPublicIp, databaseHostPrivateSubnet } from "../../policies/instances";
+import { databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoElasticIp, databaseHostNoPublicIp, databaseHostPrivateSubnet } from "../../policies/instances";
 import { awsTypes } from "../../policies/resources";
 import { evaluate, remediate, unknown, type Resource, type RunOptions } from "../helpers/policies/harness";
 import { dbTags, hardenedInstanceProps, instance } from "../helpers/policies/resources";
@@ -112,5 +112,31 @@ describe("database-host-private-subnet", () => {
     it("is not applicable to a stack without database hosts", async () => {
         const result = await evaluate([databaseHostPrivateSubnet], [vpc, subnet({ mapPublicIpOnLaunch: true })]);
         expect(result.notApplicable).toEqual([{ policyName: databaseHostPrivateSubnet.name, reason: "no database-host instances in the stack" }]);
+    });
+});
+
+describe("database-host-no-elastic-ip", () => {
+    const host = instance("db", hardenedInstanceProps());
+    const other = instance("web", { associatePublicIpAddress: false });
+    const eip = (name: string, deps: Record<string, string[]>): Resource => ({ type: awsTypes.eip, name, props: { domain: "vpc" }, propertyDependencies: deps });
+    const association = (name: string, deps: Record<string, string[]>): Resource => ({ type: awsTypes.eipAssociation, name, props: {}, propertyDependencies: deps });
+
+    it("flags an Elastic IP on the host, on its network interface, and an association with either", async () => {
+        expect(await messages(databaseHostNoElasticIp, [host, eip("ip-1", { instance: ["db"] }), eip("ip-2", { networkInterface: ["db"] }), association("assoc-1", { instanceId: ["db"] }), association("assoc-2", { networkInterfaceId: ["db"], allocationId: ["ip-3"] }), eip("ip-3", {})])).toEqual([
+            "ip-1 (aws:ec2/eip:Eip) gives db a public address through instance.",
+            "ip-2 (aws:ec2/eip:Eip) gives db a public address through networkInterface.",
+            "assoc-1 (aws:ec2/eipAssociation:EipAssociation) gives db a public address through instanceId.",
+            "assoc-2 (aws:ec2/eipAssociation:EipAssociation) gives db a public address through networkInterfaceId.",
+        ]);
+    });
+
+    it("passes Elastic IPs of other instances and a stack without them", async () => {
+        expect(await messages(databaseHostNoElasticIp, [host, other, eip("ip-web", { instance: ["web"] }), association("assoc-web", { instanceId: ["web"] })])).toEqual([]);
+        expect(await messages(databaseHostNoElasticIp, [host])).toEqual([]);
+    });
+
+    it("is not applicable to a stack without database hosts", async () => {
+        const result = await evaluate([databaseHostNoElasticIp], [other, eip("ip-web", { instance: ["web"] })]);
+        expect(result.notApplicable).toEqual([{ policyName: databaseHostNoElasticIp.name, reason: "no database-host instances in the stack" }]);
     });
 });

@@ -47,6 +47,8 @@ describe("the pack's policies", () => {
             routeTableAssociation: aws.ec2.RouteTableAssociation,
             mainRouteTableAssociation: aws.ec2.MainRouteTableAssociation,
             internetGateway: aws.ec2.InternetGateway,
+            eip: aws.ec2.Eip,
+            eipAssociation: aws.ec2.EipAssociation,
         } satisfies Record<keyof typeof tokens, unknown>;
         for (const [key, cls] of Object.entries(classes)) {
             expect((cls as unknown as { __pulumiType: string }).__pulumiType, key).toBe(tokens[key as keyof typeof tokens]);
@@ -80,6 +82,7 @@ describe("consumer settings become the pack's initial config", () => {
             "database-host-imdsv2": tag,
             "database-host-encrypted-volumes": tag,
             "database-host-private-subnet": tag,
+            "database-host-no-elastic-ip": tag,
             "database-host-hardened": tag,
         });
     });
