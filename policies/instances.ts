@@ -1,5 +1,7 @@
 /**
- * Database-host policies: EC2 instances (and EBS volumes) that carry the database-host tag.
+ * Database-host policies: EC2 instances, spot instance requests and launch templates (and EBS
+ * volumes) that carry the database-host tag; a launch template also by the tags it gives the
+ * instances it launches.
  *
  * The components tag every host they create (`hostTags.role` = `databaseHostRole`); stacks
  * that build hosts themselves name their own tag in `databaseHostTag`. Resource policies see a
@@ -17,8 +19,26 @@ interface HostConfig {
 const hostProperties: Properties<HostConfig> = { databaseHostTag };
 const hostTagOf = configReader(hostProperties, (c) => c.databaseHostTag);
 
+/** Resources that are EC2 instances, or launch them, with an instance's own properties. */
+const instanceTypes: readonly string[] = [awsTypes.instance, awsTypes.spotInstanceRequest];
+
+/**
+ * A database host, or a launch template that makes one: by its own tags, or for a launch template
+ * also by the tags it gives the instances it launches (`tagSpecifications`).
+ */
 function isDatabaseHost(args: ResourceValidationArgs): boolean {
-    return hasTag(args.props, hostTagOf(args));
+    const tag = hostTagOf(args);
+    if (hasTag(args.props, tag)) return true;
+    return args.type === awsTypes.launchTemplate && [...(args.props.tagSpecifications ?? [])]
+        .some((spec: Props) => (spec.resourceType === undefined || spec.resourceType === "instance") && hasTag(spec, tag));
+}
+
+/** Launch template booleans are strings in the provider's schema ("true"/"false"). */
+function isTrue(value: unknown): boolean {
+    return value === true || value === "true";
+}
+function isFalse(value: unknown): boolean {
+    return value === false || value === "false";
 }
 
 /** A validation for tagged database hosts among `types`; every other resource is not applicable. */
@@ -37,7 +57,17 @@ export const databaseHostNoPublicIp = resourcePolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Set associatePublicIpAddress: false on the instance (the DatabaseHost component does) and reach it through the admin networks. Changing it replaces the instance, so the policy does not remediate it.",
     configSchema: schemaOf(hostProperties),
-    validateResource: forDatabaseHosts([awsTypes.instance], (props, report) => {
+    validateResource: forDatabaseHosts([...instanceTypes, awsTypes.launchTemplate], (props, report, type) => {
+        if (type === awsTypes.launchTemplate) {
+            const interfaces: Props[] = [...(props.networkInterfaces ?? [])];
+            interfaces.forEach((ni, i) => {
+                if (isTrue(ni.associatePublicIpAddress)) report(`networkInterfaces[${i}].associatePublicIpAddress is true.`);
+            });
+            if (!interfaces.some((ni) => isFalse(ni.associatePublicIpAddress))) {
+                report("no networkInterfaces entry sets associatePublicIpAddress to false, so the subnet decides whether launched hosts get a public address.");
+            }
+            return;
+        }
         const value = props.associatePublicIpAddress;
         if (value === true) report("associatePublicIpAddress is true.");
         // Unset, the subnet's mapPublicIpOnLaunch decides, which this resource cannot see.
@@ -61,12 +91,12 @@ export const databaseHostImdsv2 = resourcePolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Set metadataOptions.httpTokens: \"required\". The change is made in place; with enforcement level \"remediate\" the policy sets it itself. Software on the host that still uses IMDSv1 must move to an SDK that speaks IMDSv2.",
     configSchema: schemaOf(hostProperties),
-    validateResource: forDatabaseHosts([awsTypes.instance], (props, report) => {
+    validateResource: forDatabaseHosts([...instanceTypes, awsTypes.launchTemplate], (props, report) => {
         if (!requiresImdsv2(props.metadataOptions)) report("metadataOptions.httpTokens is not \"required\", so IMDSv1 answers without a session token.");
     }),
     // Safe and unambiguous: an in-place update that keeps every other metadata option.
     remediateResource: (args) => {
-        if (args.type !== awsTypes.instance || !isDatabaseHost(args)) return undefined;
+        if (![...instanceTypes, awsTypes.launchTemplate].includes(args.type) || !isDatabaseHost(args)) return undefined;
         const options: Props | undefined = args.props.metadataOptions;
         if (requiresImdsv2(options)) return undefined;
         args.props.metadataOptions = { ...options, httpTokens: "required" };
@@ -82,9 +112,17 @@ export const databaseHostEncryptedVolumes = resourcePolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Set encrypted: true on rootBlockDevice, on every ebsBlockDevices entry and on tagged EBS volumes (optionally with kmsKeyId). Encrypting an existing volume replaces it: migrate the data first.",
     configSchema: schemaOf(hostProperties),
-    validateResource: forDatabaseHosts([awsTypes.instance, awsTypes.volume], (props, report, type) => {
+    validateResource: forDatabaseHosts([...instanceTypes, awsTypes.launchTemplate, awsTypes.volume], (props, report, type) => {
         if (type === awsTypes.volume) {
             if (props.encrypted !== true) report("the volume is not encrypted.");
+            return;
+        }
+        if (type === awsTypes.launchTemplate) {
+            const mappings: Props[] = [...(props.blockDeviceMappings ?? [])];
+            if (mappings.length === 0) report("no blockDeviceMappings, so the image's volume settings decide; map the root device with ebs.encrypted true.");
+            mappings.forEach((m, i) => {
+                if (!isTrue(m.ebs?.encrypted)) report(`blockDeviceMappings[${i}] (${m.deviceName}) is not encrypted.`);
+            });
             return;
         }
         if (props.rootBlockDevice?.encrypted !== true) report("rootBlockDevice.encrypted is not true (an unset value leaves it to the account's default).");

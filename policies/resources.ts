@@ -11,6 +11,8 @@ import { hasTag, type TagMatch } from "./config";
 
 export const awsTypes = {
     instance: "aws:ec2/instance:Instance",
+    spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     volume: "aws:ebs/volume:Volume",
     vpc: "aws:ec2/vpc:Vpc",
     subnet: "aws:ec2/subnet:Subnet",

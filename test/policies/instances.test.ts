@@ -140,3 +140,46 @@ describe("database-host-no-elastic-ip", () => {
         expect(result.notApplicable).toEqual([{ policyName: databaseHostNoElasticIp.name, reason: "no database-host instances in the stack" }]);
     });
 });
+
+describe("launch templates and spot instance requests", () => {
+    const template = (props: Record<string, unknown>): Resource => ({ type: awsTypes.launchTemplate, name: "lt", props });
+    const launchedAsDb = { tagSpecifications: [{ resourceType: "instance", tags: dbTags }] };
+    const hardenedTemplate = {
+        ...launchedAsDb,
+        networkInterfaces: [{ associatePublicIpAddress: "false" }],
+        metadataOptions: { httpTokens: "required" },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }],
+    };
+
+    it("counts a launch template as a database host by the tags it gives instances, or its own", async () => {
+        expect(await messages(databaseHostImdsv2, [template({ ...hardenedTemplate, metadataOptions: undefined })])).toHaveLength(1);
+        expect(await messages(databaseHostImdsv2, [template({ ...hardenedTemplate, tagSpecifications: [], tags: dbTags, metadataOptions: undefined })])).toHaveLength(1);
+        // Tags for volumes only do not make the instances database hosts.
+        const volumesOnly = template({ ...hardenedTemplate, tagSpecifications: [{ resourceType: "volume", tags: dbTags }], metadataOptions: undefined });
+        expect((await evaluate([databaseHostImdsv2], [volumesOnly])).notApplicable).toEqual([{ policyName: databaseHostImdsv2.name, reason: "not tagged as a database host" }]);
+    });
+
+    it("flags a public address, IMDSv1 and unencrypted volumes in a database-host launch template", async () => {
+        const bad = template({ ...launchedAsDb, networkInterfaces: [{ associatePublicIpAddress: "true" }], metadataOptions: { httpTokens: "optional" }, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] });
+        expect(await messages(databaseHostNoPublicIp, [bad])).toEqual([
+            "networkInterfaces[0].associatePublicIpAddress is true.",
+            "no networkInterfaces entry sets associatePublicIpAddress to false, so the subnet decides whether launched hosts get a public address.",
+        ]);
+        expect(await messages(databaseHostImdsv2, [bad])).toEqual(["metadataOptions.httpTokens is not \"required\", so IMDSv1 answers without a session token."]);
+        expect(await messages(databaseHostEncryptedVolumes, [bad])).toEqual(["blockDeviceMappings[0] (/dev/xvda) is not encrypted."]);
+        expect(await messages(databaseHostEncryptedVolumes, [template(launchedAsDb)])).toEqual(["no blockDeviceMappings, so the image's volume settings decide; map the root device with ebs.encrypted true."]);
+    });
+
+    it("passes a hardened launch template and remediates IMDSv1 in one", async () => {
+        for (const policy of [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes]) expect(await messages(policy, [template(hardenedTemplate)])).toEqual([]);
+        const fixed = await remediate(databaseHostImdsv2, template({ ...hardenedTemplate, metadataOptions: { httpTokens: "optional" } }));
+        expect(fixed).toMatchObject({ metadataOptions: { httpTokens: "required" } });
+    });
+
+    it("checks a spot instance request as an instance", async () => {
+        const spot: Resource = { type: awsTypes.spotInstanceRequest, name: "spot", props: hardenedInstanceProps({ associatePublicIpAddress: true, metadataOptions: undefined, rootBlockDevice: undefined }) };
+        expect(await messages(databaseHostNoPublicIp, [spot])).toEqual(["associatePublicIpAddress is true."]);
+        expect(await messages(databaseHostImdsv2, [spot])).toHaveLength(1);
+        expect(await messages(databaseHostEncryptedVolumes, [spot])).toEqual(["rootBlockDevice.encrypted is not true (an unset value leaves it to the account's default)."]);
+    });
+});

@@ -38,6 +38,8 @@ describe("the pack's policies", () => {
             ingressRule: aws.vpc.SecurityGroupIngressRule,
             egressRule: aws.vpc.SecurityGroupEgressRule,
             instance: aws.ec2.Instance,
+            spotInstanceRequest: aws.ec2.SpotInstanceRequest,
+            launchTemplate: aws.ec2.LaunchTemplate,
             volume: aws.ebs.Volume,
             vpc: aws.ec2.Vpc,
             subnet: aws.ec2.Subnet,
