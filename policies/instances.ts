@@ -216,4 +216,27 @@ export const databaseHostNoElasticIp = stackPolicy({
     },
 });
 
-export const instancePolicies = [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes, databaseHostPrivateSubnet, databaseHostNoElasticIp];
+/** As database-host-encrypted-volumes, for a volume the stack attaches to a host without tagging it. */
+export const databaseHostAttachedVolumesEncrypted = stackPolicy({
+    name: "database-host-attached-volumes-encrypted",
+    description: "Every EBS volume the stack attaches to a database host (aws.ec2.VolumeAttachment) is encrypted, tagged or not.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    remediationSteps: "Set encrypted: true on the volume (optionally with kmsKeyId). Encrypting an existing volume replaces it: migrate the data first.",
+    configSchema: schemaOf(hostProperties),
+    validateStack: (args, report) => {
+        const view = new StackView(args.resources);
+        const hosts = view.databaseHosts(hostTagOf(args));
+        if (hosts.length === 0) args.notApplicable("no database-host instances in the stack");
+        for (const host of hosts) {
+            for (const attachment of view.referencing(awsTypes.volumeAttachment, "instanceId", host)) {
+                // A volume given by a literal id, or from another stack, is not in propertyDependencies: nothing to judge.
+                for (const volume of fromProperty(attachment, "volumeId", awsTypes.volume)) {
+                    if (volume.props.encrypted !== true) report(`${volume.name} is attached to ${host.name} by ${attachment.name} and is not encrypted.`, volume.urn);
+                }
+            }
+        }
+    },
+});
+
+export const instancePolicies = [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes, databaseHostPrivateSubnet, databaseHostNoElasticIp, databaseHostAttachedVolumesEncrypted];

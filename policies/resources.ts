@@ -22,6 +22,7 @@ export const awsTypes = {
     routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
     mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
     internetGateway: "aws:ec2/internetGateway:InternetGateway",
+    volumeAttachment: "aws:ec2/volumeAttachment:VolumeAttachment",
     eip: "aws:ec2/eip:Eip",
     eipAssociation: "aws:ec2/eipAssociation:EipAssociation",
 } as const;

@@ -44,6 +44,8 @@ async function badStack(): Promise<void> {
         tags: { [hostTags.role]: databaseHostRole },
     });
     new aws.ec2.Eip("db", { domain: "vpc", instance: db.id });
+    const data = new aws.ebs.Volume("data", { availabilityZone: "eu-west-1a", size: 100 });
+    new aws.ec2.VolumeAttachment("data", { deviceName: "/dev/sdg", instanceId: db.id, volumeId: data.id });
     new DatabaseHost("ydb", {
         profile: gtmInput({ name: "ydb", product: "yottadb", hardening: { distribution: false } }),
         vpcId: vpc.id,
@@ -61,6 +63,7 @@ describe("a deliberately bad stack", () => {
 
     it("fails every mandatory policy, and the advisory license policy warns", () => {
         expect(violated(result, "mandatory")).toEqual([
+            "database-host-attached-volumes-encrypted",
             "database-host-encrypted-volumes",
             "database-host-hardened",
             "database-host-imdsv2",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoElasticIp, databaseHostNoPublicIp, databaseHostPrivateSubnet } from "../../policies/instances";
+import { databaseHostAttachedVolumesEncrypted, databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoElasticIp, databaseHostNoPublicIp, databaseHostPrivateSubnet } from "../../policies/instances";
 import { awsTypes } from "../../policies/resources";
 import { evaluate, remediate, unknown, type Resource, type RunOptions } from "../helpers/policies/harness";
 import { dbTags, hardenedInstanceProps, instance } from "../helpers/policies/resources";
@@ -181,5 +181,22 @@ describe("launch templates and spot instance requests", () => {
         expect(await messages(databaseHostNoPublicIp, [spot])).toEqual(["associatePublicIpAddress is true."]);
         expect(await messages(databaseHostImdsv2, [spot])).toHaveLength(1);
         expect(await messages(databaseHostEncryptedVolumes, [spot])).toEqual(["rootBlockDevice.encrypted is not true (an unset value leaves it to the account's default)."]);
+    });
+});
+
+describe("database-host-attached-volumes-encrypted", () => {
+    const host = instance("db", hardenedInstanceProps());
+    const other = instance("web", {});
+    const volume = (name: string, encrypted?: boolean): Resource => ({ type: awsTypes.volume, name, props: { size: 100, ...(encrypted === undefined ? {} : { encrypted }) } });
+    const attach = (name: string, to: string, vol: string): Resource => ({ type: awsTypes.volumeAttachment, name, props: { deviceName: "/dev/sdg" }, propertyDependencies: { instanceId: [to], volumeId: [vol] } });
+
+    it("flags an untagged unencrypted volume attached to a database host", async () => {
+        expect(await messages(databaseHostAttachedVolumesEncrypted, [host, volume("data"), attach("data-db", "db", "data")])).toEqual([
+            "data is attached to db by data-db and is not encrypted.",
+        ]);
+    });
+
+    it("passes encrypted attached volumes and volumes of other instances", async () => {
+        expect(await messages(databaseHostAttachedVolumesEncrypted, [host, other, volume("data", true), attach("a", "db", "data"), volume("scratch"), attach("b", "web", "scratch")])).toEqual([]);
     });
 });

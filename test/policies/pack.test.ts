@@ -49,6 +49,7 @@ describe("the pack's policies", () => {
             routeTableAssociation: aws.ec2.RouteTableAssociation,
             mainRouteTableAssociation: aws.ec2.MainRouteTableAssociation,
             internetGateway: aws.ec2.InternetGateway,
+            volumeAttachment: aws.ec2.VolumeAttachment,
             eip: aws.ec2.Eip,
             eipAssociation: aws.ec2.EipAssociation,
         } satisfies Record<keyof typeof tokens, unknown>;
@@ -85,6 +86,7 @@ describe("consumer settings become the pack's initial config", () => {
             "database-host-encrypted-volumes": tag,
             "database-host-private-subnet": tag,
             "database-host-no-elastic-ip": tag,
+            "database-host-attached-volumes-encrypted": tag,
             "database-host-hardened": tag,
         });
     });
