@@ -87,7 +87,7 @@ function requiredTools(parts: readonly PartName[]): string[] {
     if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("firewall")) tools.push("nft");
-    if (parts.includes("iris")) tools.push("gzip", "base64");
+    if (parts.includes("iris")) tools.push("gzip", "base64", "setpriv", "getent");
     return tools;
 }
 
