@@ -358,6 +358,8 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
     it("merges again when the profile changes, and retries a failed merge on the next run", async () => {
         const ecp = irisProfile({ ecp: true });
         await root.writeFile("/etc/fake-iris-fail", "", "0644");
+        // What a killed run would leave: removed by the next merge.
+        await asOwner("touch", "/usr/irissys/.mdb-hardening.merge.cpf.Killed");
         const failed = await runScript(ecp);
         expect(failed.problems.map((r) => `${r.part} ${r.item} ${r.detail}`)).toContain("iris merge iris merge IRIS failed (exit 7); see /usr/irissys/mgr/messages.log");
         expect(await root.readFile(marker)).toBe(renderMergeFile(irisProfile()));
@@ -397,6 +399,24 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
             expect(await snapshot()).toBe(protectedFiles);
         } finally {
             await root.execOk(["mv", "-f", "/usr/irissys/iris.cpf.saved", "/usr/irissys/iris.cpf"]);
+        }
+    });
+
+    it("refuses a root-owned installation directory its group can write", async () => {
+        await root.execOk(["chown", "root:irisowner", "/usr/irissys"]);
+        await root.execOk(["chmod", "0775", "/usr/irissys"]);
+        try {
+            const p = irisProfile();
+            const summary = summarize(await runRaw(p), p);
+            expect(summary.changes).toBe(0);
+            expect(summary.problems.filter((r) => r.part === "iris").map((r) => `${r.item} ${r.detail}`)).toEqual([
+                expect.stringMatching(/^IRIS \/usr\/irissys is writable by others \(uid 0 gid \d+ mode 775\); IRIS part not applied$/),
+            ]);
+            expect(summary.cpfDeviations).toEqual([]);
+            expect(await merges()).toHaveLength(3);
+        } finally {
+            await root.execOk(["chown", "irisowner:irisowner", "/usr/irissys"]);
+            await root.execOk(["chmod", "0755", "/usr/irissys"]);
         }
     });
 
