@@ -89,7 +89,7 @@ function requiredTools(parts: readonly PartName[]): string[] {
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
     if (parts.includes("firewall")) tools.push("nft");
-    if (parts.includes("iris")) tools.push("gzip", "base64");
+    if (parts.includes("iris")) tools.push("gzip", "base64", "setpriv", "getent");
     return tools;
 }
 

@@ -278,14 +278,17 @@ describe.skipIf(!ROOTFS)("host script interrupted at several points", () => {
     }
 });
 
-describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way", () => {
+describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, as the instance owner", () => {
     let root: h.RootCopy;
+    let protectedFiles: string;
     const cpf = readFileSync(path.join(projectRoot, "test/fixtures/cpf/iris-2020.4-shard-linux.cpf"), "utf8");
-    // Stands in for the instance's `iris` command: records its calls, reports the instance running,
-    // and fails a merge while /etc/fake-iris-fail exists.
+    const marker = "/var/lib/mdb-hardening/iris-IRIS.merge.cpf";
+    const oldMarker = "/usr/irissys/mdb-hardening.merge.cpf";
+    // Stands in for the instance's `iris` command: records its calls with the calling user, reports
+    // the instance running, and fails a merge while /etc/fake-iris-fail exists.
     const fakeIris = [
         "#!/bin/sh",
-        'echo "$*" >>/var/log/fake-iris.calls',
+        'echo "$(id -un) $*" >>/var/log/fake-iris.calls',
         'case "$1" in',
         "qlist) echo 'IRIS^/usr/irissys^2024.1.0^running, since Mon Nov 23 2026^iris.cpf^1972^0^0^ok^IRIS^^' ;;",
         'merge) [ -e /etc/fake-iris-fail ] && exit 7; cp "$3" /var/log/fake-iris.merged ;;',
@@ -300,24 +303,48 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way", 
         network: { adminCidrs: ["10.213.0.2/32"], appClients: ["10.213.0.0/24"], licenseServers: ["10.213.0.9/32"] },
         hardening: { firewall: false, services: false },
     });
-    const runScript = async (p: HostProfile) => summarize((await root.execOk(["bash", "-s"], { input: render(p) })), p);
+    const runRaw = async (p: HostProfile) => root.execOk(["bash", "-s"], { input: render(p) });
+    const runScript = async (p: HostProfile) => summarize(await runRaw(p), p);
     const calls = async () => (await root.readFile("/var/log/fake-iris.calls")).trim().split("\n");
+    const merges = async () => (await calls()).filter((c) => c.includes(" merge "));
+    const asOwner = (...argv: string[]) => root.execOk(argv, { user: "irisowner" });
+    // Content, owner and mode of the files a redirected root write or read would reach.
+    const snapshot = async () => (await root.execOk(["sh", "-c", "stat -c '%n %U %G %a %s' /etc/passwd /etc/shadow; sha256sum /etc/passwd /etc/shadow"]));
+    const stagedFiles = () => root.execOk(["find", "/usr/irissys", "-maxdepth", "1", "-name", ".mdb-hardening.merge.cpf.*", "-printf", "%f %y\n"]);
 
     beforeAll(async () => {
         root = await h.createRootCopy(ROOTFS!);
+        await root.addUser("irisowner");
         await root.writeFile("/usr/bin/iris", fakeIris, "0755");
         await root.execOk(["mkdir", "-p", "/usr/irissys"]);
         await root.writeFile("/usr/irissys/iris.cpf", cpf, "0644");
+        await root.execOk(["chown", "-R", "irisowner:irisowner", "/usr/irissys"]);
+        await root.execOk(["chmod", "0755", "/usr/irissys"]);
+        for (const f of ["/var/log/fake-iris.calls", "/var/log/fake-iris.merged"]) {
+            await root.writeFile(f, "", "0644");
+            await root.execOk(["chown", "irisowner", f]);
+        }
+        // The owner's traps: the staged path and the marker of earlier versions point at /etc/passwd.
+        await asOwner("ln", "-s", "/etc/passwd", "/usr/irissys/.mdb-hardening.merge.cpf.new");
+        await asOwner("ln", "-s", "/etc/passwd", oldMarker);
+        protectedFiles = await snapshot();
     }, 120_000);
     afterAll(() => h.cleanupAll());
 
-    it("merges the rendered file once, keeps it, and audits iris.cpf in the summary", async () => {
+    it("merges the rendered file once as the owner, records it in root's state directory, and audits iris.cpf", async () => {
         const p = irisProfile();
         const summary = await runScript(p);
         expect(summary.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
-        expect(await calls()).toEqual(["qlist IRIS", "merge IRIS /usr/irissys/.mdb-hardening.merge.cpf.new"]);
+        const [qlist, merge, ...rest] = await calls();
+        expect([qlist, rest]).toEqual(["root qlist IRIS", []]);
+        expect(merge).toMatch(/^irisowner merge IRIS \/usr\/irissys\/\.mdb-hardening\.merge\.cpf\.[A-Za-z0-9]{6}$/);
         expect(await root.readFile("/var/log/fake-iris.merged")).toBe(renderMergeFile(p));
-        expect(await root.readFile("/usr/irissys/mdb-hardening.merge.cpf")).toBe(renderMergeFile(p));
+        expect(await root.readFile(marker)).toBe(renderMergeFile(p));
+        expect((await root.execOk(["stat", "-c", "%U %a", marker])).trim()).toBe("root 600");
+        // The staged copy is gone; the planted symlink is left alone; the old marker (a symlink) removed.
+        expect(await stagedFiles()).toBe(".mdb-hardening.merge.cpf.new l\n");
+        expect((await root.exec(["test", "-L", oldMarker])).code).toBe(1);
+        expect(await snapshot()).toBe(protectedFiles);
         expect(summary.cpfDeviations).toEqual(auditCpf(p, cpf, "iris.cpf"));
         expect(summary.cpfDeviations.length).toBeGreaterThan(0);
     });
@@ -331,13 +358,80 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way", 
     it("merges again when the profile changes, and retries a failed merge on the next run", async () => {
         const ecp = irisProfile({ ecp: true });
         await root.writeFile("/etc/fake-iris-fail", "", "0644");
+        // What a killed run would leave: removed by the next merge.
+        await asOwner("touch", "/usr/irissys/.mdb-hardening.merge.cpf.Killed");
         const failed = await runScript(ecp);
         expect(failed.problems.map((r) => `${r.part} ${r.item} ${r.detail}`)).toContain("iris merge iris merge IRIS failed (exit 7); see /usr/irissys/mgr/messages.log");
-        expect(await root.readFile("/usr/irissys/mdb-hardening.merge.cpf")).toBe(renderMergeFile(irisProfile()));
+        expect(await root.readFile(marker)).toBe(renderMergeFile(irisProfile()));
+        expect(await stagedFiles()).toBe(".mdb-hardening.merge.cpf.new l\n");
         await root.execOk(["rm", "/etc/fake-iris-fail"]);
         const retried = await runScript(ecp);
         expect(retried.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
-        expect(await root.readFile("/usr/irissys/mdb-hardening.merge.cpf")).toBe(renderMergeFile(ecp));
-        expect((await calls()).filter((c) => c.startsWith("merge"))).toHaveLength(3);
+        expect(await root.readFile(marker)).toBe(renderMergeFile(ecp));
+        expect(await merges()).toHaveLength(3);
+        expect(await snapshot()).toBe(protectedFiles);
+    });
+
+    it("takes the marker earlier versions kept in the installation directory as applied", async () => {
+        const ecp = irisProfile({ ecp: true });
+        await root.execOk(["rm", marker]);
+        await root.writeFile(oldMarker, renderMergeFile(ecp), "0644");
+        await root.execOk(["chown", "irisowner:irisowner", oldMarker]);
+        const summary = await runScript(ecp);
+        expect(summary.changes).toBe(0);
+        expect(await merges()).toHaveLength(3);
+        expect(await root.readFile(marker)).toBe(renderMergeFile(ecp));
+        expect((await root.exec(["test", "-e", oldMarker])).code).toBe(1);
+        expect((await runScript(ecp)).changes).toBe(0);
+        expect(await merges()).toHaveLength(3);
+    });
+
+    it("reports iris.cpf planted as a symlink to /etc/shadow, and sends nothing of it", async () => {
+        await asOwner("mv", "/usr/irissys/iris.cpf", "/usr/irissys/iris.cpf.saved");
+        await asOwner("ln", "-s", "/etc/shadow", "/usr/irissys/iris.cpf");
+        try {
+            const p = irisProfile({ ecp: true });
+            const out = await runRaw(p);
+            expect(out).not.toMatch(/^MDBH\tdata\t/m);
+            const shadow = (await root.readFile("/etc/shadow")).split("\n").filter((l) => l !== "");
+            for (const line of shadow) expect(out).not.toContain(line);
+            expect(summarize(out, p).problems).toContainEqual({ kind: "finding", part: "iris", item: "iris.cpf", detail: "/usr/irissys/iris.cpf is a symlink; not read" });
+            expect(await snapshot()).toBe(protectedFiles);
+        } finally {
+            await root.execOk(["mv", "-f", "/usr/irissys/iris.cpf.saved", "/usr/irissys/iris.cpf"]);
+        }
+    });
+
+    it("refuses a root-owned installation directory its group can write", async () => {
+        await root.execOk(["chown", "root:irisowner", "/usr/irissys"]);
+        await root.execOk(["chmod", "0775", "/usr/irissys"]);
+        try {
+            const p = irisProfile();
+            const summary = summarize(await runRaw(p), p);
+            expect(summary.changes).toBe(0);
+            expect(summary.problems.filter((r) => r.part === "iris").map((r) => `${r.item} ${r.detail}`)).toEqual([
+                expect.stringMatching(/^IRIS \/usr\/irissys is writable by others \(uid 0 gid \d+ mode 775\); IRIS part not applied$/),
+            ]);
+            expect(summary.cpfDeviations).toEqual([]);
+            expect(await merges()).toHaveLength(3);
+        } finally {
+            await root.execOk(["chown", "irisowner:irisowner", "/usr/irissys"]);
+            await root.execOk(["chmod", "0755", "/usr/irissys"]);
+        }
+    });
+
+    it("refuses an installation directory that is a symlink", async () => {
+        await root.execOk(["mv", "/usr/irissys", "/usr/irissys.real"]);
+        await root.execOk(["ln", "-s", "/usr/irissys.real", "/usr/irissys"]);
+        try {
+            const p = irisProfile();
+            const summary = summarize(await runRaw(p), p);
+            expect(summary.changes).toBe(0);
+            expect(summary.problems).toContainEqual({ kind: "finding", part: "iris", item: "IRIS", detail: "/usr/irissys is not a directory (or is a symlink); IRIS part not applied" });
+            expect(await merges()).toHaveLength(3);
+        } finally {
+            await root.execOk(["rm", "/usr/irissys"]);
+            await root.execOk(["mv", "/usr/irissys.real", "/usr/irissys"]);
+        }
     });
 });
