@@ -93,15 +93,15 @@ require_root_chain() {
 # such as /tmp, where nobody can rename or remove root's entries; the rest of the chain as above.
 # An existing leaf must be a real directory owned by root.
 require_private_leaf() {
-	local part=$1 path=$2 parent owner mode
+	local part=$1 path=$2 parent now owner mode
 	parent=$(dirname -- "$path")
 	[ -d "$parent" ] || die "$part" "$path" "its parent directory does not exist; create it first"
-	if [ -e "$path" ] || [ -L "$path" ]; then
-		read -r owner mode < <(stat -c '%U %a' -- "$path")
-		if [ -L "$path" ] || [ ! -d "$path" ] || [ "$owner" != root ]; then
-			die "$part" "$path" "exists and is not a root-owned directory (owner $owner, mode $mode, $(stat -c %F -- "$path")); refused"
-		fi
-	fi
+	# One lstat: in a sticky parent another user may create or remove the name at any moment.
+	now=$(stat -c '%U %a %F' -- "$path" 2>/dev/null) || now=
+	case "$now" in
+	"" | "root "*" directory") ;;
+	*) die "$part" "$path" "exists and is not a root-owned directory ($now); refused" ;;
+	esac
 	read -r owner mode < <(stat -c '%U %a' -- "$parent")
 	if [ -L "$parent" ] || [ "$owner" != root ] || (((8#$mode & 8#1000) == 0)); then
 		require_root_controlled "$part" "$parent"
@@ -146,13 +146,16 @@ ensure_file() {
 # the wrong owner or mode, and nothing planted at the name is followed. The preflight proved the
 # parent root-controlled or root's sticky directory, where nobody else can move root's entries.
 ensure_dir() {
-	local part=$1 path=$2 group=$3 mode=$4 stage
+	local part=$1 path=$2 group=$3 mode=$4 stage now
 	remove_stale_stages "$path"
-	if [ -d "$path" ] && [ ! -L "$path" ] && [ "$(stat -c %U -- "$path")" = root ]; then
+	now=$(stat -c '%U %G %a %F' -- "$path" 2>/dev/null) || now=
+	case "$now" in
+	"root "*" directory")
 		# An existing directory is reported, not changed: it may be shared (e.g. /tmp).
-		ok "$part" "$path" "exists $(stat -c '%U %G %a' -- "$path")"
+		ok "$part" "$path" "exists ${now% directory}"
 		return
-	fi
+		;;
+	esac
 	stage=$(mktemp -d -- "$path.mdbh.XXXXXX")
 	chown -h -- "root:$group" "$stage"
 	chmod -- "$mode" "$stage"
