@@ -44,10 +44,10 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
     }
 
     /** Puts back the pristine distribution and removes whatever an attack or a run left. */
-    async function restore(): Promise<void> {
+    async function restore(manifest = true): Promise<void> {
         const parent = dist.replace(/\/[^/]+$/, "");
         await root.execOk(["bash", "-c", 'rm -rf -- "$1" "$2" /var/lib/mdb-hardening /etc/profile.d/mdb-hardening.sh /etc/sudoers.d/ops /data/m && cp -a -- "$3" "$1" && chown root "$4" && chmod 664 /data/config.dat && { groupdel gtmusers 2>/dev/null || true; }', "restore", dist, tmpDir, pristine, parent]);
-        before = await takeManifest(root, declared());
+        if (manifest) before = await takeManifest(root, declared());
     }
 
     beforeAll(async () => {
@@ -58,7 +58,7 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         pristine = "/root/pristine-dist";
         await sh(`cp -a -- '${dist}' ${pristine} && mkdir -p /data && echo config >/data/config.dat && echo app >/data/app.dat && chmod 664 /data/config.dat && chown alice:alice /data/app.dat`);
     }, 180_000);
-    beforeEach(restore, 60_000);
+    beforeEach(() => restore(), 60_000);
     afterAll(() => h.cleanupAll());
 
     it("refuses a distribution directory the user can write (a planted gtmsecshr would become setuid root)", async () => {
@@ -129,6 +129,34 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         expect(await stat("/etc", tmpDir)).toEqual(["root root 755 directory", "root gtmusers 1770 directory"]);
         expect(diffManifest(before, await takeManifest(root, declared()), allowed())).toEqual([]);
     }, 60_000);
+
+    it("killed at every command of the distribution part in turn, never leaves GT.M runnable by others without setuid gtmsecshr; a re-run converges", async () => {
+        // A DEBUG trap (inherited by functions with set -T) counts the commands run inside
+        // distribution_apply, report printing aside, and SIGKILLs the script at command K.
+        const killAt = (k: number) => render(profile()).replace("\nset -euo pipefail\n", `\nset -euo pipefail\nset -T; mdbh_k=0; trap 'case " \${FUNCNAME[*]} " in *" distribution_apply "*) case "\${FUNCNAME[0]}" in say | escape_field | ok | changed | finding) ;; *) mdbh_k=$((mdbh_k + 1)); [ "$mdbh_k" != ${k} ] || kill -9 $$ ;; esac ;; esac' DEBUG\ntrap 'echo "mdbh-count $mdbh_k" >&2' EXIT\n`);
+        const endState = () => root.execOk(["bash", "-c", 'find "$1" "$2" -printf "%p %y %u %g %m\\n" | sort; getent group gtmusers', "end", dist, tmpDir]);
+        const exposed = async () => {
+            const [d, m, s] = await stat(dist, `${dist}/mumps`, `${dist}/gtmsecshr`);
+            const others = (x: string) => parseInt(x.split(" ")[2], 8) & 0o001;
+            const setuidRoot = s.startsWith("root ") && (parseInt(s.split(" ")[2], 8) & 0o4000) !== 0;
+            return others(d) !== 0 && others(m) !== 0 && !setuidRoot;
+        };
+        const full = await run(profile());
+        expect(full.code).toBe(0);
+        const reference = await endState();
+        const counted = await root.exec(["bash", "-s"], { input: killAt(0), timeoutMs: 60_000 });
+        const total = Number(/mdbh-count (\d+)/.exec(counted.stderr)?.[1]);
+        expect(total).toBeGreaterThan(10);
+        console.log(`distribution part: ${total} commands, killed at each`);
+        for (let k = 1; k <= total; k++) {
+            await restore(false);
+            const killed = await root.exec(["bash", "-s"], { input: killAt(k), timeoutMs: 60_000 });
+            expect(killed.code, `k=${k}`).not.toBe(0);
+            expect(await exposed(), `k=${k}: others can run mumps while gtmsecshr is not setuid root`).toBe(false);
+            expect((await run()).code, `k=${k}`).toBe(0);
+            expect(await endState(), `k=${k}`).toBe(reference);
+        }
+    }, 600_000);
 
     /** The manifest the run is compared with, taken once the attack is prepared. */
     async function snapshot(): Promise<void> {
