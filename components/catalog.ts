@@ -246,6 +246,8 @@ export interface MProduct {
     readonly refusedGroups: readonly string[];
     /** gtmsecshr: root-owned setuid wrapper, its private directory and the real helper inside it. */
     readonly secshr: { readonly wrapper: string; readonly dir: string; readonly helper: string };
+    /** Accounts besides root the vendor's installer may leave owning the distribution's directories. */
+    readonly installOwners: readonly string[];
     /** Shared library whose group and mode tell the runtime that execution is group-restricted. */
     readonly sharedLibrary: string;
     /** gtmsecshr inherits these from the process that first starts it; pin them (the documents advise so). */
@@ -270,6 +272,7 @@ export const products = {
         distVar: "gtm_dist",
         defaultGroup: "gtmusers",
         refusedGroups: ["root", "bin"],
+        installOwners: ["bin"],
         secshr: { wrapper: "gtmsecshr", dir: "gtmsecshrdir", helper: "gtmsecshrdir/gtmsecshr" },
         sharedLibrary: "libgtmshr.so",
         tmpVar: "gtm_tmp",
@@ -282,6 +285,7 @@ export const products = {
         distVar: "ydb_dist",
         defaultGroup: "yottadbusers",
         refusedGroups: ["root"],
+        installOwners: [],
         secshr: { wrapper: "gtmsecshr", dir: "gtmsecshrdir", helper: "gtmsecshrdir/gtmsecshr" },
         sharedLibrary: "libyottadb.so",
         tmpVar: "ydb_tmp",

@@ -37,7 +37,7 @@ function distributionValues(p: HostProfile): Record<string, ShellValue> {
     const dist = p.distribution;
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
     if (!dist || !facts) {
-        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], SECSHR_DIR: "", SECSHR_NAME: "", RESTRICT_FILE: "", RESTRICT_CONTENT: "", TMP_DIR: "", LOG_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", READONLY_DBS: [], DB_FILES: [] };
+        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_CONTENT: "", TMP_DIR: "", LOG_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", READONLY_DBS: [], DB_FILES: [] };
     }
     const restrict = Object.entries(dist.restrict).map(([facility, group]) => `${facility}:${group}`);
     return {
@@ -48,6 +48,7 @@ function distributionValues(p: HostProfile): Record<string, ShellValue> {
         DIST_MARKERS: ["mumps", facts.secshr.wrapper, facts.sharedLibrary],
         SECSHR_DIR: facts.secshr.dir,
         SECSHR_NAME: facts.secshr.wrapper,
+        INSTALL_OWNERS: facts.installOwners,
         RESTRICT_FILE: facts.restrictFile ?? "",
         RESTRICT_CONTENT: restrict.join("\n"),
         TMP_DIR: dist.tmpDir,

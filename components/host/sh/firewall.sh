@@ -5,6 +5,8 @@
 # Never cut off the admin path applying this: the SSH client must be inside adminCidrs.
 firewall_preflight() {
 	local connection=${SSH_CONNECTION:-} client family
+	require_root_chain preflight "$(dirname -- "$NFT_FILE")"
+	require_root_chain preflight "$(dirname -- "$NFT_CONF")"
 	client=${connection%% *}
 	if [ -z "$connection" ]; then
 		say info firewall admin-path "not applied over SSH; no session to protect"

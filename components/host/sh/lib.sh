@@ -48,18 +48,73 @@ user_in_group() {
 changes=0
 findings=0
 
-# owner group mode (octal as stat prints it, e.g. 4550) of a path, set only if different.
+# owner group mode (octal as stat prints it, e.g. 4550) of a path, set only if different. Never
+# through a symbolic link (chmod has no -h): the type is checked on the exact path right before.
 ensure_mode() {
-	local part=$1 path=$2 owner=$3 group=$4 mode=$5 now
+	local part=$1 path=$2 owner=$3 group=$4 mode=$5 now type
+	type=$(stat -c %F -- "$path")
+	case "$type" in "regular file" | directory) ;; *) die "$part" "$path" "is a $type; not changed" ;; esac
 	now=$(stat -c '%U %G %a' -- "$path")
 	if [ "$now" = "$owner $group $mode" ]; then
 		ok "$part" "$path" "$now"
 	else
 		# chown clears the set-user-ID bit, so the mode is set after it.
-		chown -- "$owner:$group" "$path"
+		chown -h -- "$owner:$group" "$path"
 		chmod -- "$mode" "$path"
 		changed "$part" "$path" "$now -> $owner $group $mode"
 	fi
+}
+
+# Refuses unless path is not a symbolic link, is owned by root (or one of the further owners
+# given) and has no group or other write bit. An ACL write entry shows in the group bits as the
+# ACL mask, so the mode bits cover effective ACL writes too.
+require_root_controlled() {
+	local part=$1 path=$2 owner mode type
+	shift 2
+	read -r owner mode type < <(stat -c '%U %a %F' -- "$path")
+	[ "$type" != "symbolic link" ] || die "$part" "$path" "is a symbolic link (owner $owner); refused"
+	if ! in_list "$owner" root "$@" || ((8#$mode & 8#022)); then
+		die "$part" "$path" "not controlled by root alone (owner $owner, mode $mode); refused"
+	fi
+}
+
+# Refuses unless every existing one of path and its ancestors up to / is root-controlled.
+require_root_chain() {
+	local part=$1 dir=$2
+	shift 2
+	while :; do
+		if [ -e "$dir" ] || [ -L "$dir" ]; then require_root_controlled "$part" "$dir" "$@"; fi
+		[ "$dir" != / ] || return 0
+		dir=$(dirname -- "$dir")
+	done
+}
+
+# A directory root creates for others (tmp, log): its parent may be a root-owned sticky directory
+# such as /tmp, where nobody can rename or remove root's entries; the rest of the chain as above.
+# An existing leaf must be a real directory owned by root.
+require_private_leaf() {
+	local part=$1 path=$2 parent now owner mode
+	parent=$(dirname -- "$path")
+	[ -d "$parent" ] || die "$part" "$path" "its parent directory does not exist; create it first"
+	# One lstat: in a sticky parent another user may create or remove the name at any moment.
+	now=$(stat -c '%U %a %F' -- "$path" 2>/dev/null) || now=
+	case "$now" in
+	"" | "root "*" directory") ;;
+	*) die "$part" "$path" "exists and is not a root-owned directory ($now); refused" ;;
+	esac
+	read -r owner mode < <(stat -c '%U %a' -- "$parent")
+	if [ -L "$parent" ] || [ "$owner" != root ] || (((8#$mode & 8#1000) == 0)); then
+		require_root_controlled "$part" "$parent"
+	fi
+	require_root_chain "$part" "$(dirname -- "$parent")"
+}
+
+# True when a regular file has one link, or all its links lie inside tree (so a change through it
+# cannot reach a file elsewhere, e.g. /etc/shadow hard-linked into the tree).
+is_single_link_or_internal() {
+	local path=$1 tree=$2 links
+	links=$(stat -c %h -- "$path")
+	[ "$links" = 1 ] || [ "$(find "$tree" -xdev -samefile "$path" -print | wc -l)" = "$links" ]
 }
 
 # True when path holds exactly content plus the final newline ensure_file writes.
@@ -80,25 +135,29 @@ ensure_file() {
 	fi
 	tmp=$(mktemp -- "$path.mdbh.XXXXXX")
 	printf '%s\n' "$content" >"$tmp"
-	chown -- "$owner:$group" "$tmp"
+	chown -h -- "$owner:$group" "$tmp"
 	chmod -- "$mode" "$tmp"
 	mv -f -- "$tmp" "$path"
 	changed "$part" "$path" "written"
 }
 
-# Creates a directory root:group mode. It is made under a staged name beside it and renamed into
-# place, so a run killed half-way never leaves it with the wrong owner or mode (a re-run would take
-# an existing directory as given).
+# Creates a directory root:group mode. It is made under a staged name beside it (mktemp -d, no -p)
+# and renamed into place without replacing anything, so a run killed half-way never leaves it with
+# the wrong owner or mode, and nothing planted at the name is followed. The preflight proved the
+# parent root-controlled or root's sticky directory, where nobody else can move root's entries.
 ensure_dir() {
-	local part=$1 path=$2 group=$3 mode=$4 stage
+	local part=$1 path=$2 group=$3 mode=$4 stage now
 	remove_stale_stages "$path"
-	if [ -d "$path" ] && [ ! -L "$path" ]; then
+	now=$(stat -c '%U %G %a %F' -- "$path" 2>/dev/null) || now=
+	case "$now" in
+	"root "*" directory")
 		# An existing directory is reported, not changed: it may be shared (e.g. /tmp).
-		ok "$part" "$path" "exists $(stat -c '%U %G %a' -- "$path")"
+		ok "$part" "$path" "exists ${now% directory}"
 		return
-	fi
+		;;
+	esac
 	stage=$(mktemp -d -- "$path.mdbh.XXXXXX")
-	chown -- "root:$group" "$stage"
+	chown -h -- "root:$group" "$stage"
 	chmod -- "$mode" "$stage"
 	mv -T -n -- "$stage" "$path"
 	if [ -e "$stage" ]; then

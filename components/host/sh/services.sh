@@ -24,10 +24,12 @@ unit_names() {
 	done
 }
 
-# The profile was validated against the protected units by name; an alias on this host can still
-# make a listed unit one of them (e.g. a local name for ssh.service). Refused before any change.
+# cron.allow is written as root, so its directory must be root's alone. The profile was validated
+# against the protected units by name; an alias on this host can still make a listed unit one of
+# them (e.g. a local name for ssh.service). Both refused before any change.
 services_preflight() {
 	local unit name pattern
+	require_root_chain preflight "$(dirname -- "$CRON_ALLOW")"
 	for unit in "${SERVICES_UNITS[@]}"; do
 		while IFS= read -r name; do
 			for pattern in "${PROTECTED_UNITS[@]}"; do
