@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { summarize, type HostSummary } from "../../components/host/hostHardening";
-import { parseSummary } from "../../components/host/summary";
+import { parseReports, parseSummary } from "../../components/host/summary";
 import { renderMergeFile } from "../../components/iris/merge";
 import { auditCpf } from "../../components/iris/ports";
 import { validateProfile, type HostProfile } from "../../components/profile";
@@ -433,5 +433,16 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
             await root.execOk(["rm", "/usr/irissys"]);
             await root.execOk(["mv", "/usr/irissys.real", "/usr/irissys"]);
         }
+    });
+
+    it("refuses, before any change, a root-owned installation directory under a directory another account controls", async () => {
+        await root.execOk(["bash", "-c", "install -d -o irisowner /home/irisowner/opt && install -d -o root -m 755 /home/irisowner/opt/iris"]);
+        const p = validateProfile({ ...irisProfile(), iris: { installDir: "/home/irisowner/opt/iris" } });
+        const r = await root.exec(["bash", "-s"], { input: render(p) });
+        expect(r.code).toBe(2);
+        expect(parseReports(r.stdout).find((l) => l.kind === "error")).toEqual({
+            kind: "error", part: "preflight", item: "/home/irisowner/opt", detail: "not controlled by root alone (owner irisowner, mode 755); refused",
+        });
+        expect(await snapshot()).toBe(protectedFiles);
     });
 });

@@ -111,6 +111,12 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         await sh(`rm -rf ${tmpDir} && echo '%gtmusers ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/ops && chmod 440 /etc/sudoers.d/ops`);
         await snapshot();
         await expectRefused(profile(), /\t\/etc\/sudoers\.d\/ops\tnames the distribution group gtmusers \(%gtmusers\)/);
+        // A file pulled in with @include is read too; a group named only in a trailing comment is not a grant.
+        await sh("echo 'alice ALL=(ALL) ALL # not %gtmusers' >/etc/sudoers.d/ops && echo '%gtmusers ALL=(ALL) ALL' >/etc/sudoers.extra && chmod 440 /etc/sudoers.extra && cp /etc/sudoers /root/sudoers.saved && echo '@include /etc/sudoers.extra' >>/etc/sudoers");
+        await snapshot();
+        await expectRefused(profile(), /\t\/etc\/sudoers\.extra\tnames the distribution group gtmusers \(%gtmusers\)/);
+        await sh("cp /root/sudoers.saved /etc/sudoers && rm -f /etc/sudoers.extra");
+        expect((await run()).code).toBe(0);
     });
 
     it("a process racing a symlink at tmpDir under sticky /var/tmp for 3 s never redirects the script", async () => {

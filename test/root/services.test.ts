@@ -1,6 +1,7 @@
 /**
  * The services part on a real Debian root: a unit the profile names is refused before any change
- * when this host knows it under a protected name (an alias symlink, or an Alias= of its unit file).
+ * when this host knows it under a protected name (an alias symlink, or an Alias= of its unit file),
+ * and so is a client binary whose link resolves into a directory another account controls.
  * Needs root; under CI a missing root fails the run.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +37,22 @@ describe.skipIf(!ROOTFS)("services part on a real root", () => {
             expect(await unitLinks()).toBe(before);
         });
     }
+
+    it("refuses a client binary that resolves into a directory another account controls", async () => {
+        await root.addUser("mallory");
+        await root.execOk(["bash", "-c", "cp -a /usr/bin/at /root/at.saved && install -d -o mallory /home/mallory/bin && install -o mallory /bin/true /home/mallory/bin/at && ln -sfn /home/mallory/bin/at /usr/bin/at"]);
+        try {
+            const before = await unitLinks();
+            const r = await root.exec(["bash", "-s"], { input: render(profile("atd.service")) });
+            expect(r.code).toBe(2);
+            expect(parseReports(r.stdout).find((l) => l.kind === "error")).toEqual({
+                kind: "error", part: "preflight", item: "/home/mallory/bin", detail: "not controlled by root alone (owner mallory, mode 755); refused",
+            });
+            expect(await unitLinks()).toBe(before);
+        } finally {
+            await root.execOk(["bash", "-c", "rm -f /usr/bin/at && cp -a /root/at.saved /usr/bin/at"]);
+        }
+    });
 
     it("masks a unit whose names are all unprotected", async () => {
         const r = await root.exec(["bash", "-s"], { input: render(profile("atd.service")) });

@@ -33,6 +33,7 @@ require_group_not_in_sudoers() {
 	gid=$(getent group "$DIST_GROUP" | cut -d: -f3) || gid=
 	local files=(/etc/sudoers) words=() lines=()
 	while IFS= read -r line; do dirs+=("$line"); done < <(sed -n 's/^[@#]includedir[[:space:]]\{1,\}//p' /etc/sudoers 2>/dev/null)
+	while IFS= read -r line; do files+=("$line"); done < <(sed -n 's/^[@#]include[[:space:]]\{1,\}//p' /etc/sudoers 2>/dev/null)
 	for file in "${dirs[@]}"; do
 		[ -d "$file" ] || continue
 		while IFS= read -r -d '' line; do files+=("$line"); done < <(find "$file" -maxdepth 1 -type f -print0)
@@ -42,6 +43,9 @@ require_group_not_in_sudoers() {
 		mapfile -t lines <"$file"
 		for line in "${lines[@]}"; do
 			case "$line" in \#* | @*) continue ;; esac
+			# A comment may also end a line: "#" not followed by a digit (%#GID and #UID are not comments).
+			line=${line%%#[!0-9]*}
+			line=${line%#}
 			read -r -a words <<<"${line//[,=():!]/ }"
 			for word in "${words[@]}"; do
 				if [ "$word" = "%$DIST_GROUP" ] || { [ -n "$gid" ] && [ "$word" = "%#$gid" ]; }; then

@@ -37,6 +37,14 @@ iris_check_owner() {
 	iris_uid=$uid iris_gid=$gid iris_refused=
 }
 
+# Where root owns $IRIS_DIR the part acts there as root, so its ancestors must be root's alone too:
+# checked before any change, like every other path root changes.
+iris_preflight() {
+	if [ -d "$IRIS_DIR" ] && [ ! -L "$IRIS_DIR" ] && [ "$(stat -c %u -- "$IRIS_DIR")" = 0 ]; then
+		require_root_chain preflight "$(dirname -- "$IRIS_DIR")"
+	fi
+}
+
 # Runs a command as the owner of $IRIS_DIR (as root only when root owns it).
 as_owner() {
 	if [ "$iris_uid" = 0 ]; then

@@ -30,6 +30,14 @@ unit_names() {
 services_preflight() {
 	local unit name pattern
 	require_root_chain preflight "$(dirname -- "$CRON_ALLOW")"
+	# Client binaries are made mode 000 through their links: the directories they resolve into must be
+	# root's alone (the files themselves are the vendor's, e.g. at is daemon's).
+	local binary real
+	for binary in "${CLIENT_BINARIES[@]}"; do
+		[ -e "$binary" ] || continue
+		real=$(readlink -f -- "$binary")
+		require_root_chain preflight "$(dirname -- "$real")"
+	done
 	for unit in "${SERVICES_UNITS[@]}"; do
 		while IFS= read -r name; do
 			for pattern in "${PROTECTED_UNITS[@]}"; do
