@@ -8,7 +8,7 @@
  * resource's inputs before it is created; the subnet policy is a stack policy because only the
  * whole stack shows which subnet, route table and gateway belong together.
  */
-import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidation } from "@pulumi/policy";
 import { databaseHostTag, hasTag, type TagMatch } from "./config";
 import { configReader, forTypes, resourcePolicy, schemaOf, stackPolicy, type Properties, type Props } from "./policy";
 import { awsTypes, fromProperty, StackView } from "./resources";
@@ -132,6 +132,16 @@ export const databaseHostEncryptedVolumes = resourcePolicy({
     }),
 });
 
+/** A stack validation run for each database-host instance; not applicable to a stack without one. */
+function perDatabaseHost(check: (view: StackView, host: PolicyResource, report: ReportViolation) => void): StackValidation {
+    return (args, report) => {
+        const view = new StackView(args.resources);
+        const hosts = view.databaseHosts(hostTagOf(args));
+        if (hosts.length === 0) args.notApplicable("no database-host instances in the stack");
+        for (const host of hosts) check(view, host, report);
+    };
+}
+
 /** Why a subnet is public, as far as the stack shows: an empty list means the policy cannot tell it is. */
 function publicReasons(view: StackView, subnet: PolicyResource): string[] {
     const reasons: string[] = [];
@@ -173,18 +183,13 @@ export const databaseHostPrivateSubnet = stackPolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Put database hosts in a private subnet: mapPublicIpOnLaunch false and no route to an internet gateway (use a NAT gateway or VPC endpoints for outbound needs).",
     configSchema: schemaOf(hostProperties),
-    validateStack: (args, report) => {
-        const view = new StackView(args.resources);
-        const hosts = view.databaseHosts(hostTagOf(args));
-        if (hosts.length === 0) args.notApplicable("no database-host instances in the stack");
-        for (const host of hosts) {
-            // A subnet given as a literal id, or from another stack, is not in `propertyDependencies`: nothing to judge.
-            for (const subnet of fromProperty(host, "subnetId", awsTypes.subnet)) {
-                const reasons = publicReasons(view, subnet);
-                if (reasons.length > 0) report(`${host.name} is in subnet ${subnet.name}, which ${reasons.join(" and ")}.`, host.urn);
-            }
+    validateStack: perDatabaseHost((view, host, report) => {
+        // A subnet given as a literal id, or from another stack, is not in `propertyDependencies`: nothing to judge.
+        for (const subnet of fromProperty(host, "subnetId", awsTypes.subnet)) {
+            const reasons = publicReasons(view, subnet);
+            if (reasons.length > 0) report(`${host.name} is in subnet ${subnet.name}, which ${reasons.join(" and ")}.`, host.urn);
         }
-    },
+    }),
 });
 
 /** Elastic IP properties that attach it to an instance directly or through a network interface (the host's primary one is its output). */
@@ -201,19 +206,14 @@ export const databaseHostNoElasticIp = stackPolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Remove the Elastic IP or its association from the database host; reach the host through the admin networks (a bastion or VPN) instead.",
     configSchema: schemaOf(hostProperties),
-    validateStack: (args, report) => {
-        const view = new StackView(args.resources);
-        const hosts = view.databaseHosts(hostTagOf(args));
-        if (hosts.length === 0) args.notApplicable("no database-host instances in the stack");
-        for (const host of hosts) {
-            for (const { type, properties } of elasticIpLinks) {
-                for (const property of properties) {
-                    // A link by a literal id, or to a host of another stack, is not in propertyDependencies: nothing to judge.
-                    for (const eip of view.referencing(type, property, host)) report(`${eip.name} (${type}) gives ${host.name} a public address through ${property}.`, eip.urn);
-                }
+    validateStack: perDatabaseHost((view, host, report) => {
+        for (const { type, properties } of elasticIpLinks) {
+            for (const property of properties) {
+                // A link by a literal id, or to a host of another stack, is not in propertyDependencies: nothing to judge.
+                for (const eip of view.referencing(type, property, host)) report(`${eip.name} (${type}) gives ${host.name} a public address through ${property}.`, eip.urn);
             }
         }
-    },
+    }),
 });
 
 /** As database-host-encrypted-volumes, for a volume the stack attaches to a host without tagging it. */
@@ -224,19 +224,14 @@ export const databaseHostAttachedVolumesEncrypted = stackPolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Set encrypted: true on the volume (optionally with kmsKeyId). Encrypting an existing volume replaces it: migrate the data first.",
     configSchema: schemaOf(hostProperties),
-    validateStack: (args, report) => {
-        const view = new StackView(args.resources);
-        const hosts = view.databaseHosts(hostTagOf(args));
-        if (hosts.length === 0) args.notApplicable("no database-host instances in the stack");
-        for (const host of hosts) {
-            for (const attachment of view.referencing(awsTypes.volumeAttachment, "instanceId", host)) {
-                // A volume given by a literal id, or from another stack, is not in propertyDependencies: nothing to judge.
-                for (const volume of fromProperty(attachment, "volumeId", awsTypes.volume)) {
-                    if (volume.props.encrypted !== true) report(`${volume.name} is attached to ${host.name} by ${attachment.name} and is not encrypted.`, volume.urn);
-                }
+    validateStack: perDatabaseHost((view, host, report) => {
+        for (const attachment of view.referencing(awsTypes.volumeAttachment, "instanceId", host)) {
+            // A volume given by a literal id, or from another stack, is not in propertyDependencies: nothing to judge.
+            for (const volume of fromProperty(attachment, "volumeId", awsTypes.volume)) {
+                if (volume.props.encrypted !== true) report(`${volume.name} is attached to ${host.name} by ${attachment.name} and is not encrypted.`, volume.urn);
             }
         }
-    },
+    }),
 });
 
 export const instancePolicies = [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes, databaseHostPrivateSubnet, databaseHostNoElasticIp, databaseHostAttachedVolumesEncrypted];
