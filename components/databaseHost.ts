@@ -100,7 +100,7 @@ export class DatabaseHost extends pulumi.ComponentResource {
                     encrypted: true,
                     kmsKeyId: args.kmsKeyId,
                 })),
-                // cloud-init runs a gzip-compressed script as root at first boot; raw it would exceed the 16 KiB limit.
+                // cloud-init runs a gzip-compressed script as root at first boot; uncompressed it would exceed EC2's 16 KB (before base64) limit.
                 userDataBase64: gzipSync(script).toString("base64"),
                 volumeTags: tags,
                 tags: { Name: name, ...tags },
