@@ -1,7 +1,7 @@
 /**
  * The rendered host scripts of the example profiles (each embeds its IRIS merge file and nftables
  * ruleset), pinned byte for byte for every OS family. A refactor that only moves code keeps them identical; a change that reorders or
- * renames re-pins them (`npx vitest run -u test/components/host/rendered.test.ts`) and explains the
+ * renames re-pins them (`npx vitest run test/components/host/rendered.test.ts -u`; with `-u` first vitest runs every suite) and explains the
  * diff in its commit message.
  */
 import { readFileSync, readdirSync } from "node:fs";
