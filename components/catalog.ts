@@ -250,13 +250,31 @@ export interface MProduct {
     readonly installOwners: readonly string[];
     /** Shared library whose group and mode tell the runtime that execution is group-restricted. */
     readonly sharedLibrary: string;
-    /** gtmsecshr inherits these from the process that first starts it; pin them (the documents advise so). */
+    /**
+     * `$gtm_tmp`/`$ydb_tmp`: gtmsecshr's socket files live there, and gtmsecshr takes it from the
+     * process that first starts it; pinned for every login (the documents advise so). The wrappers
+     * of GT.M V7.0-005 and YottaDB r2.06 pass only this and the distribution variable on.
+     */
     readonly tmpVar: string;
-    readonly logVar: string;
-    /** Where the runtime falls back when tmp/log are unset or not absolute. */
-    readonly fallbackTmpDir: string;
-    /** Facility restriction file in the distribution directory (YottaDB only). */
-    readonly restrictFile?: string;
+    /**
+     * Default `tmpDir`: a directory of its own (created 1770 root:GROUP), not the runtime's /tmp
+     * fallback: under /tmp or /var/tmp any account can take the name first, and the tmpfiles
+     * cleaner removes aged entries there.
+     */
+    readonly defaultTmpDir: string;
+    /** Facility restriction file in the distribution directory (GT.M since V6.3-002, YottaDB since r1.10). */
+    readonly restrictFile: string;
+    /** Environment variable of the routine search path, and the distribution's library of utility routines (%XCMD). */
+    readonly routinesVar: string;
+    readonly utilLibrary: string;
+    /**
+     * M code that prints the installed release as `<GT.M release it is based on> [<product release>]`:
+     * YottaDB's $ZVERSION names the GT.M release merged into it, $ZYRELEASE its own (YDB#262).
+     */
+    readonly releaseProbe: string;
+    /** Form of the product's release as `distribution.version` declares it. */
+    readonly releasePattern: RegExp;
+    readonly releaseExample: string;
 }
 
 export const products = {
@@ -276,8 +294,13 @@ export const products = {
         secshr: { wrapper: "gtmsecshr", dir: "gtmsecshrdir", helper: "gtmsecshrdir/gtmsecshr" },
         sharedLibrary: "libgtmshr.so",
         tmpVar: "gtm_tmp",
-        logVar: "gtm_log",
-        fallbackTmpDir: "/tmp",
+        defaultTmpDir: "/var/lib/gtm_tmp",
+        restrictFile: "restrict.txt",
+        routinesVar: "gtmroutines",
+        utilLibrary: "libgtmutil.so",
+        releaseProbe: 'write $piece($zversion," ",2),!',
+        releasePattern: /^V\d+\.\d+-\d{3}[A-Z]?$/,
+        releaseExample: "V7.0-005",
     },
     yottadb: {
         id: "yottadb",
@@ -289,20 +312,61 @@ export const products = {
         secshr: { wrapper: "gtmsecshr", dir: "gtmsecshrdir", helper: "gtmsecshrdir/gtmsecshr" },
         sharedLibrary: "libyottadb.so",
         tmpVar: "ydb_tmp",
-        logVar: "ydb_log",
-        fallbackTmpDir: "/tmp",
+        defaultTmpDir: "/var/lib/ydb_tmp",
         restrictFile: "restrict.txt",
+        routinesVar: "ydb_routines",
+        utilLibrary: "libyottadbutil.so",
+        releaseProbe: 'write $piece($zversion," ",2)," ",$piece($zyrelease," ",2),!',
+        releasePattern: /^r\d+\.\d{2}$/,
+        releaseExample: "r2.06",
     },
 } as const satisfies { iris: IrisProduct; gtm: MProduct; yottadb: MProduct };
 
 export const productIds = Object.keys(products) as ProductId[];
 
-/** YottaDB restrict.txt facility keywords (YottaDB sr_port/restrict.c). */
-export const yottadbRestrictFacilities = [
-    "BREAK", "ZBREAK", "ZEDIT", "ZLINK", "ZRUPDATE", "ZSYSTEM", "PIPE_OPEN", "TRIGGER_MOD", "ZROUTINES",
-    "CENABLE", "DSE", "LKECLEAR", "LKE", "DIRECT_MODE", "ZCMDLINE", "HALT", "ZHALT", "LIBRARY", "LOGDENIALS",
-] as const;
-export type YottadbRestrictFacility = (typeof yottadbRestrictFacilities)[number];
+/**
+ * restrict.txt facility keywords and the GT.M release that introduced each (reference.md, from the
+ * GT.M release notes). YottaDB's sr_port/restrict.c at each release tag knows exactly the keywords
+ * of the GT.M release merged into it, so one table gates both products. The audit-logging
+ * (`A*_ENABLE`) and filter (`*_FILTER`) keywords are left out: not proven on a real install.
+ */
+export const restrictFacilities = {
+    BREAK: "V6.3-002", ZBREAK: "V6.3-002", ZEDIT: "V6.3-002", ZSYSTEM: "V6.3-002", PIPE_OPEN: "V6.3-002",
+    TRIGGER_MOD: "V6.3-002", CENABLE: "V6.3-002", DSE: "V6.3-002", DIRECT_MODE: "V6.3-002", ZCMDLINE: "V6.3-002",
+    HALT: "V6.3-003", ZHALT: "V6.3-003",
+    LIBRARY: "V6.3-007",
+    LOGDENIALS: "V6.3-013",
+    LKE: "V7.0-004", LKECLEAR: "V7.0-004",
+    ZLINK: "V7.0-005", ZRUPDATE: "V7.0-005", ZROUTINES: "V7.0-005",
+} as const;
+export type RestrictFacility = keyof typeof restrictFacilities;
+
+/**
+ * A restrict.txt group name, as the runtime's parser reads it (restrict.c GROUP_FMTSTR, at most 64
+ * characters): `-` and `.` only from GT.M V6.3-013 (YottaDB r1.36); before, the line does not parse.
+ */
+export const restrictGroupNames = { plain: /^[A-Za-z0-9_]{1,64}$/, punctuated: /^[A-Za-z0-9_.-]{1,64}$/, punctuatedSince: "V6.3-013" } as const;
+
+/** YottaDB release → the GT.M release merged into it (YottaDB/YDB sr_linux/release_name.h, GTM_ZVERSION, at each release tag). */
+export const yottadbReleases = {
+    "r1.10": "V6.3-002", "r1.20": "V6.3-003A", "r1.22": "V6.3-004", "r1.24": "V6.3-005", "r1.26": "V6.3-007",
+    "r1.28": "V6.3-007", "r1.30": "V6.3-008", "r1.32": "V6.3-010", "r1.34": "V6.3-011", "r1.36": "V6.3-014",
+    "r1.38": "V6.3-014", "r2.00": "V7.0-001", "r2.02": "V7.0-005", "r2.04": "V7.1-002", "r2.06": "V7.1-002",
+} as const satisfies Record<string, string>;
+
+/**
+ * systemd-logind removes a non-system user's System V IPC objects when that user's last session
+ * ends (`RemoveIPC=yes`, its default): a database's shared memory and semaphores among them.
+ * ydbinstall sets `RemoveIPC=no`; a drop-in does the same without editing logind.conf.
+ */
+export const logindRemoveIpc = {
+    dir: "/etc/systemd/logind.conf.d",
+    file: "/etc/systemd/logind.conf.d/mdb-hardening.conf",
+    content: "# mdb-hardening: keep the databases' shared memory and semaphores when a user's last session ends.\n[Login]\nRemoveIPC=no",
+    /** Where logind reads its configuration, in order; among drop-ins the last name in sort order wins. */
+    mainFile: "/etc/systemd/logind.conf",
+    dropInDirs: ["/etc/systemd/logind.conf.d", "/run/systemd/logind.conf.d", "/usr/local/lib/systemd/logind.conf.d", "/usr/lib/systemd/logind.conf.d"],
+} as const;
 
 export type OsFamily = "debian" | "rhel";
 export const osFamilies: readonly OsFamily[] = ["debian", "rhel"];

@@ -12,6 +12,7 @@
  */
 import { defaultOsFamily, expectedDaemons, optionalDaemons, unitsFor, type OsFamily } from "./catalog";
 import type { HostProfile } from "./profile/model";
+import { restrictLines, type RestrictLine } from "./restrict";
 import { deriveRules, type NetworkRule } from "./rules";
 
 /** The parts of the host script that change something, in the order they apply. */
@@ -39,6 +40,8 @@ export interface HardeningPlan {
     /** `protocol/port` of every ingress rule: what the listener audit expects. */
     readonly expectedPorts: readonly string[];
     readonly services: ServicesPlan;
+    /** restrict.txt lines of a GT.M/YottaDB distribution, each with the oldest release that parses it. */
+    readonly restrict: readonly RestrictLine[];
 }
 
 /** The plan of a validated profile (components validate first: `validateProfile`). */
@@ -51,6 +54,7 @@ export function hardeningPlan(profile: HostProfile, osFamily: OsFamily = default
         rules,
         expectedPorts: [...new Set(rules.filter((r) => r.direction === "ingress").map((r) => `${r.protocol}/${r.port}`))],
         services: servicesPlan(profile, osFamily),
+        restrict: profile.distribution ? restrictLines(profile.distribution) : [],
     };
 }
 

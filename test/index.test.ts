@@ -47,7 +47,7 @@ it("exports addresses and a hardening summary per host", () => {
     expect(addresses).toEqual({ "iris-db-1": "10.20.1.10", "iris-license": "10.20.1.20", "ydb-1": "10.20.1.30" });
     expect(stack.hardening["ydb-1"]).toMatchObject({
         product: "yottadb",
-        distributionRestriction: { enabled: true, path: "/usr/local/lib/yottadb/r2.02_x86_64", group: "yottadbusers", members: ["ydbapp"] },
+        distributionRestriction: { enabled: true, path: "/usr/local/lib/yottadb/r202", group: "yottadbusers", members: ["ydbapp"] },
         serviceDisabling: { enabled: true },
     });
     expect(stack.hardening["iris-db-1"].distributionRestriction).toEqual({ enabled: false });

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { cronAllowFile, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
+import { cronAllowFile, logindRemoveIpc, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
 import { renderMergeFile } from "../iris/merge";
 import type { HardeningPlan, PartName } from "../plan";
 import type { HostProfile } from "../profile/model";
@@ -33,33 +33,37 @@ function assign(name: string, value: ShellValue): string {
     return typeof value === "string" ? `${name}=${shq(value)}` : `${name}=(${value.map(shq).join(" ")})`;
 }
 
-function distributionValues(p: HostProfile): Record<string, ShellValue> {
+function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
+    const { profile: p, restrict } = plan;
     const dist = p.distribution;
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
+    const logind = { LOGIND_DIR: logindRemoveIpc.dir, LOGIND_FILE: logindRemoveIpc.file, LOGIND_CONTENT: logindRemoveIpc.content, LOGIND_MAIN: logindRemoveIpc.mainFile, LOGIND_DROPIN_DIRS: logindRemoveIpc.dropInDirs };
     if (!dist || !facts) {
-        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_CONTENT: "", TMP_DIR: "", LOG_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", READONLY_DBS: [], DB_FILES: [] };
+        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_ENV: [], RELEASE_PROBE: "", SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", ...logind, READONLY_DBS: [], DB_FILES: [] };
     }
-    const restrict = Object.entries(dist.restrict).map(([facility, group]) => `${facility}:${group}`);
     return {
         PRODUCT_NAME: facts.displayName,
         DIST: dist.path,
         DIST_GROUP: dist.group,
         DIST_MEMBERS: dist.members,
         DIST_MARKERS: ["mumps", facts.secshr.wrapper, facts.sharedLibrary],
+        DIST_VERSION: dist.version ?? "",
+        RELEASE_ENV: [`${facts.distVar}=${dist.path}`, `${facts.routinesVar}=${dist.path}/${facts.utilLibrary}`],
+        RELEASE_PROBE: facts.releaseProbe,
         SECSHR_DIR: facts.secshr.dir,
         SECSHR_NAME: facts.secshr.wrapper,
         INSTALL_OWNERS: facts.installOwners,
-        RESTRICT_FILE: facts.restrictFile ?? "",
-        RESTRICT_CONTENT: restrict.join("\n"),
+        RESTRICT_FILE: facts.restrictFile,
+        RESTRICT_LINES: restrict.map((r) => r.line),
+        RESTRICT_SINCE: restrict.map((r) => r.since),
         TMP_DIR: dist.tmpDir,
-        LOG_DIR: dist.logDir,
         PROFILE_D: profileD,
         ENV_CONTENT: [
             `# mdb-hardening (${p.name}): gtmsecshr inherits these from the process that starts it; pinned for every login.`,
             `export ${facts.distVar}=${shq(dist.path)}`,
             `export ${facts.tmpVar}=${shq(dist.tmpDir)}`,
-            `export ${facts.logVar}=${shq(dist.logDir)}`,
         ].join("\n"),
+        ...logind,
         READONLY_DBS: p.databases.readOnly,
         DB_FILES: p.databases.files,
     };
@@ -86,7 +90,7 @@ function irisValues(p: HostProfile): Record<string, ShellValue> {
 
 function requiredTools(parts: readonly PartName[]): string[] {
     const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
-    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink");
+    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv", "timeout", "sort", "cut", "sed", "tail");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
     if (parts.includes("firewall")) tools.push("nft");
@@ -102,7 +106,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         PARTS: parts.join(" "),
         REQUIRED_TOOLS: requiredTools(parts),
         STATE_DIR: stateDir,
-        ...distributionValues(p),
+        ...distributionValues(plan),
         ...serviceValues(plan),
         ...irisValues(p),
         NFT_TABLE: nftTable,

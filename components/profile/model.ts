@@ -3,7 +3,7 @@
  * types (and the literal lists the types are made of). `read.ts` builds it from YAML, stack config
  * or code; `consistency.ts` checks the fields against each other.
  */
-import type { ConfigurableIrisPort, IrisFeature, PeerList, ProductId, Protocol, Role, YottadbRestrictFacility } from "../catalog";
+import type { ConfigurableIrisPort, IrisFeature, PeerList, ProductId, Protocol, RestrictFacility, Role } from "../catalog";
 
 // The model's own vocabularies are catalog facts; they are part of the profile's API too.
 export { irisFeatures, peerLists, roles, type IrisFeature, type PeerList, type Role } from "../catalog";
@@ -33,12 +33,18 @@ export interface DistributionSettings {
     readonly group: string;
     /** Users added to the group. */
     readonly members: readonly string[];
-    /** `$gtm_tmp`/`$ydb_tmp` pinned for gtmsecshr. */
+    /**
+     * The installed release, when declared (`V7.0-005`, `r2.06`): the host script refuses a
+     * distribution of another release, and restrict.txt lines are checked against it already here.
+     */
+    readonly version?: string;
+    /** `$gtm_tmp`/`$ydb_tmp` pinned for gtmsecshr: a directory of its own by default (catalog `defaultTmpDir`). */
     readonly tmpDir: string;
-    /** `$gtm_log`/`$ydb_log` pinned for gtmsecshr. */
-    readonly logDir: string;
-    /** YottaDB restrict.txt: facility → group allowed to use it (empty: no file written). */
-    readonly restrict: Readonly<Partial<Record<YottadbRestrictFacility, string>>>;
+    /**
+     * restrict.txt: facility → the only group allowed to use it (empty: no file; the file this
+     * module wrote before is removed). Groups that do not exist are created without members.
+     */
+    readonly restrict: Readonly<Partial<Record<RestrictFacility, string>>>;
 }
 
 export interface DatabaseFiles {

@@ -16,10 +16,11 @@ import {
     productIds,
     protectedUnit,
     products,
-    yottadbRestrictFacilities,
-    type YottadbRestrictFacility,
+    restrictFacilities,
+    type RestrictFacility,
 } from "../catalog";
 import { coversWorld, type Cidr } from "../cidr";
+import { grammarRelease, knownYottadbReleases, restrictLines, restrictRefusal } from "../restrict";
 import {
     checkAbsolutePath,
     checkCidr,
@@ -232,7 +233,7 @@ function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yott
         issues.fail("distribution", value, `is required for ${facts.displayName}: at least distribution.path ($${facts.distVar})`);
         return undefined;
     }
-    const raw = readObject(issues, "distribution", value, ["path", "group", "members", "tmpDir", "logDir", "restrict"]) ?? {};
+    const raw = readObject(issues, "distribution", value, ["path", "group", "members", "version", "tmpDir", "logDir", "restrict"]) ?? {};
     const path = raw.path;
     checkAbsolutePath(issues, "distribution.path", path);
     const group = raw.group ?? facts.defaultGroup;
@@ -242,19 +243,41 @@ function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yott
         issues.fail("distribution.group", group, "is a group with privileges of its own (administration, disks, logs or containers): the members added to it would get them; use a group of its own such as " + facts.defaultGroup);
     }
     const members = readStrings(issues, "distribution.members", raw.members, checkPosixName);
-    const tmpDir = raw.tmpDir ?? `${facts.fallbackTmpDir}`;
-    const logDir = raw.logDir ?? tmpDir;
+    const version = readVersion(issues, raw.version, product);
+    const tmpDir = raw.tmpDir ?? facts.defaultTmpDir;
     checkAbsolutePath(issues, "distribution.tmpDir", tmpDir);
-    if (raw.logDir !== undefined) checkAbsolutePath(issues, "distribution.logDir", logDir);
-    const restrictRaw = readObject(issues, "distribution.restrict", raw.restrict, yottadbRestrictFacilities) ?? {};
-    if (product !== "yottadb" && Object.keys(restrictRaw).length > 0) {
-        issues.fail("distribution.restrict", raw.restrict, "restrict.txt is a YottaDB facility; GT.M has none");
+    if (raw.logDir !== undefined) {
+        issues.fail("distribution.logDir", raw.logDir, `is no longer read: gtmsecshr never gets it (the wrappers of GT.M V7.0-005 and YottaDB r2.06 pass only $${facts.distVar} and $${facts.tmpVar} on), and YottaDB r2.04+ does not use $ydb_log/$gtm_log at all; remove the field`);
     }
-    const restrict: Partial<Record<YottadbRestrictFacility, string>> = {};
+    const restrictRaw = readObject(issues, "distribution.restrict", raw.restrict, Object.keys(restrictFacilities)) ?? {};
+    const restrict: Partial<Record<RestrictFacility, string>> = {};
     for (const [facility, grp] of Object.entries(restrictRaw)) {
-        if (checkPosixName(issues, `distribution.restrict.${facility}`, grp)) restrict[facility as YottadbRestrictFacility] = grp;
+        if (checkPosixName(issues, `distribution.restrict.${facility}`, grp)) restrict[facility as RestrictFacility] = grp;
     }
-    return { path: path as string, group: group as string, members, tmpDir: tmpDir as string, logDir: logDir as string, restrict };
+    const dist: DistributionSettings = { path: path as string, group: group as string, members, ...(version ? { version } : {}), tmpDir: tmpDir as string, restrict };
+    const grammar = version && grammarRelease(product, version);
+    if (grammar) {
+        for (const line of restrictLines(dist)) {
+            const refusal = restrictRefusal(line, grammar, version);
+            if (refusal) issues.fail(`distribution.restrict.${line.facility}`, line.group, `${refusal} (distribution.version is ${version})`);
+        }
+    }
+    return dist;
+}
+
+/** The declared release, in the product's own form; a YottaDB release must be one the catalog knows, or newer. */
+function readVersion(issues: Issues, value: unknown, product: "gtm" | "yottadb"): string | undefined {
+    if (value === undefined) return undefined;
+    const facts = products[product];
+    if (typeof value !== "string" || !facts.releasePattern.test(value)) {
+        issues.fail("distribution.version", value, `must be a ${facts.displayName} release such as ${facts.releaseExample}`);
+        return undefined;
+    }
+    if (!grammarRelease(product, value)) {
+        issues.fail("distribution.version", value, `is not a ${facts.displayName} release known here (${knownYottadbReleases.join(", ")}, or newer)`);
+        return undefined;
+    }
+    return value;
 }
 
 function readNetwork(issues: Issues, value: unknown): NetworkSettings {

@@ -30,8 +30,8 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
     const asMallory = (cmd: string) => root.execOk(["bash", "-c", cmd], { user: "mallory" });
     const sh = (cmd: string) => root.execOk(["bash", "-c", cmd]);
     const stat = async (...paths: string[]) => (await root.execOk(["stat", "-c", "%U %G %a %F", "--", ...paths])).trim().split("\n");
-    // What a successful run may change: group files, the declared paths, its own state and profile.d file.
-    const allowed = () => ["/etc/group", "/etc/gshadow", "/etc/group-", "/etc/gshadow-", "/etc/profile.d/mdb-hardening.sh", dist, tmpDir, "/data/config.dat", "/var/lib/mdb-hardening"];
+    // What a successful run may change: group files, the declared paths, its own state, profile.d file and logind drop-in.
+    const allowed = () => ["/etc/group", "/etc/gshadow", "/etc/group-", "/etc/gshadow-", "/etc/profile.d/mdb-hardening.sh", "/etc/systemd/logind.conf.d", dist, tmpDir, "/data/config.dat", "/var/lib/mdb-hardening"];
     const declared = () => [dist, tmpDir, "/data", "/var/lib/mdb-hardening"];
     let before: Manifest;
 
@@ -46,7 +46,7 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
     /** Puts back the pristine distribution and removes whatever an attack or a run left. */
     async function restore(manifest = true): Promise<void> {
         const parent = dist.replace(/\/[^/]+$/, "");
-        await root.execOk(["bash", "-c", 'rm -rf -- "$1" "$2" /var/lib/mdb-hardening /etc/profile.d/mdb-hardening.sh /etc/sudoers.d/ops /data/m && cp -a -- "$3" "$1" && chown root "$4" && chmod 664 /data/config.dat && { groupdel gtmusers 2>/dev/null || true; }', "restore", dist, tmpDir, pristine, parent]);
+        await root.execOk(["bash", "-c", 'rm -rf -- "$1" "$2" /var/lib/mdb-hardening /etc/profile.d/mdb-hardening.sh /etc/systemd/logind.conf.d /etc/sudoers.d/ops /data/m && cp -a -- "$3" "$1" && chown root "$4" && chmod 664 /data/config.dat && { groupdel gtmusers 2>/dev/null || true; }', "restore", dist, tmpDir, pristine, parent]);
         if (manifest) before = await takeManifest(root, declared());
     }
 
@@ -84,7 +84,8 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         for (const [p, detail] of [["extra/gtmsecshr", "not the vendor's gtmsecshr; left alone"], ["extra/gtmsecshrdir", "not the vendor's gtmsecshr; left alone"], ["extra/shadow", `has hard links outside ${dist}; left alone`], ["extra/sudo", `has hard links outside ${dist}; left alone`]]) {
             expect(result.stdout).toContain(`MDBH\tfinding\tdistribution\t${dist}/${p}\t${detail}\n`);
         }
-        expect(await stat(`${dist}/extra/gtmsecshr`, "/etc/shadow", "/usr/bin/sudo")).toEqual(["root gtmusers 750 regular file", "root shadow 640 regular file", "root root 4755 regular file"]);
+        // The planted copy gets what the whole tree gets (o-rwx, a-w), never setuid.
+        expect(await stat(`${dist}/extra/gtmsecshr`, "/etc/shadow", "/usr/bin/sudo")).toEqual(["root gtmusers 550 regular file", "root shadow 640 regular file", "root root 4755 regular file"]);
         expect(await stat(`${dist}/gtmsecshr`, `${dist}/gtmsecshrdir/gtmsecshr`, `${dist}/utf8/gtmsecshr`)).toEqual(["root gtmusers 4550 regular file", "root gtmusers 4500 regular file", "root gtmusers 4550 regular file"]);
         expect(diffManifest(before, await takeManifest(root, declared()), allowed())).toEqual([]);
     });

@@ -1,4 +1,4 @@
-# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_CONTENT TMP_DIR LOG_DIR PROFILE_D ENV_CONTENT READONLY_DBS DB_FILES
+# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS DIST_VERSION RELEASE_ENV RELEASE_PROBE SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_LINES RESTRICT_SINCE STATE_DIR TMP_DIR PROFILE_D ENV_CONTENT LOGIND_DIR LOGIND_FILE LOGIND_CONTENT LOGIND_MAIN LOGIND_DROPIN_DIRS READONLY_DBS DB_FILES
 # ---- distribution: GT.M / YottaDB restricted to a group ----------------------------------------
 
 # The recursive chgrp/chmod only runs on a directory that proves to be the distribution, in a tree
@@ -15,8 +15,9 @@ distribution_preflight() {
 	for marker in "${DIST_MARKERS[@]}"; do
 		[ -f "$DIST/$marker" ] || die preflight "$DIST" "not a $PRODUCT_NAME distribution: $marker missing"
 	done
-	for dir in "$TMP_DIR" "$LOG_DIR"; do require_private_leaf preflight "$dir"; done
+	require_private_leaf preflight "$TMP_DIR"
 	require_root_chain preflight "$(dirname -- "$PROFILE_D")"
+	require_root_chain preflight "$LOGIND_DIR"
 	for path in "${READONLY_DBS[@]}"; do
 		[ ! -L "$path" ] || die preflight "$path" "declared read-only database is a symbolic link; refused"
 		require_root_chain preflight "$(dirname -- "$path")"
@@ -25,6 +26,41 @@ distribution_preflight() {
 		[ ! -L "$path" ] || die preflight "$path" "declared database file is a symbolic link; refused"
 	done
 	require_group_not_in_sudoers
+	require_release
+}
+
+# The installed release, read only when something depends on it: the profile declares one, or
+# restrict.txt has lines, each of which the release must parse (a line it cannot parse restricts
+# every facility for everyone). The distribution's own mumps prints it, run as nobody in the
+# distribution's group, never as root; the trust chain above is proven first.
+require_release() {
+	[ -n "$DIST_VERSION" ] || [ "${#RESTRICT_LINES[@]}" -gt 0 ] || return 0
+	local gid out base base_key release i
+	gid=$(getent group "$DIST_GROUP" | cut -d: -f3) || gid=65534
+	out=$(cd / && timeout 30 setpriv --reuid=65534 --regid="$gid" --clear-groups -- env -i "${RELEASE_ENV[@]}" "$DIST/mumps" -run %XCMD "$RELEASE_PROBE" 2>&1) ||
+		die preflight "$DIST" "could not read the installed release (its mumps, run as uid 65534 gid $gid: ${out:0:200}); refused"
+	read -r base release <<<"${out%%$'\n'*}"
+	release=${release:-$base}
+	release_key "$base" || die preflight "$DIST" "its mumps reports an unexpected release (${out:0:200}); refused"
+	base_key=$release_key
+	if [ -n "$DIST_VERSION" ] && [ "$DIST_VERSION" != "$release" ]; then
+		die preflight "$DIST" "is $PRODUCT_NAME $release, the profile declares $DIST_VERSION; refused"
+	fi
+	for i in "${!RESTRICT_LINES[@]}"; do
+		release_key "${RESTRICT_SINCE[$i]}"
+		[[ $base_key < $release_key ]] || continue
+		die preflight "$DIST/$RESTRICT_FILE" "\"${RESTRICT_LINES[$i]}\" needs GT.M ${RESTRICT_SINCE[$i]} or later; installed: $release (GT.M $base), which cannot parse it and would restrict every facility for everyone; nothing written"
+	done
+	say info distribution release "$release"
+}
+
+# Sets release_key to a GT.M release as a string that sorts by age (V6.3-003A -> 006003003A).
+release_key() {
+	[[ $1 =~ ^V[0-9]+\.[0-9]+-[0-9]{3}[A-Z]?$ ]] || return 1
+	local major minor rest=${1#V}
+	major=${rest%%.*} rest=${rest#*.}
+	minor=${rest%%-*} rest=${rest#*-}
+	printf -v release_key '%03d%03d%03d%s' "$((10#$major))" "$((10#$minor))" "$((10#${rest:0:3}))" "${rest:3}"
 }
 
 # Members added to a group that sudoers names would gain sudo.
@@ -76,16 +112,12 @@ distribution_apply() {
 	done
 	restrict_tree
 	restore_secshr
+	restrict_facilities
 
-	if [ -n "$RESTRICT_CONTENT" ]; then
-		# Readable by the group, writable by nobody: a writable restrict.txt restricts nothing.
-		ensure_file distribution "$DIST/$RESTRICT_FILE" root "$DIST_GROUP" 440 "$RESTRICT_CONTENT"
-	fi
-
-	# gtmsecshr inherits $tmp/$log from the first process that starts it; pin them for everyone.
-	ensure_dir distribution "$TMP_DIR" "$DIST_GROUP" 1770
-	[ "$LOG_DIR" = "$TMP_DIR" ] || ensure_dir distribution "$LOG_DIR" "$DIST_GROUP" 1770
+	# gtmsecshr inherits $tmp from the first process that starts it; pinned for everyone.
+	ensure_tmp_dir
 	ensure_file distribution "$PROFILE_D" root root 644 "$ENV_CONTENT"
+	keep_ipc
 	restrict_readonly_dbs
 }
 
@@ -114,6 +146,19 @@ restrict_tree() {
 	else
 		ok distribution chgrp "all paths in $DIST_GROUP"
 	fi
+	# What both vendors' installers end with: nothing in the distribution writable, and (GT.M
+	# V7.0-000+) no setgid or sticky bit on the directory itself.
+	count=$(find "$DIST" ! -type l -perm /a=w "${skip[@]}" -print | wc -l)
+	if [ "$count" -gt 0 ]; then
+		find "$DIST" ! -type l -perm /a=w "${skip[@]}" -exec chmod a-w -- {} +
+		changed distribution "chmod a-w" "$count paths made read-only"
+	else
+		ok distribution "chmod a-w" "no path writable"
+	fi
+	if [ -n "$(find "$DIST" -maxdepth 0 -perm /3000 -print)" ]; then
+		chmod g-s,-t -- "$DIST"
+		changed distribution "$DIST" "setgid/sticky cleared"
+	fi
 }
 
 # chgrp as root clears set-user-ID; gtmsecshr must stay root-owned and setuid (the vendors'
@@ -135,8 +180,115 @@ restore_secshr() {
 	done < <(find "$DIST" \( -name "$SECSHR_NAME" -o -name "$SECSHR_DIR" \) -print0)
 }
 
+# The checks gtmsecshr's wrapper makes before it starts the helper (a failure there is silent):
+# its directory root's with no bit of 0277, the helper root's, setuid, not group/world-writable.
+secshr_audit() {
+	local dir="$DIST/$SECSHR_DIR" helper="$DIST/$SECSHR_DIR/$SECSHR_NAME" owner mode
+	read -r owner mode < <(stat -c '%U %a' -- "$dir")
+	if [ "$owner" = root ] && ! ((8#$mode & 8#277)); then ok audit "$SECSHR_DIR" "$owner $mode"; else finding audit "$SECSHR_DIR" "$owner $mode: the wrapper refuses a directory not root's or with any bit of 0277"; fi
+	read -r owner mode < <(stat -c '%U %a' -- "$helper")
+	if [ "$owner" = root ] && ((8#$mode & 8#4000)) && ! ((8#$mode & 8#022)); then ok audit "$SECSHR_DIR/$SECSHR_NAME" "$owner $mode"; else finding audit "$SECSHR_DIR/$SECSHR_NAME" "$owner $mode: the wrapper refuses a helper not root's and setuid, or group/world-writable"; fi
+}
+
 # True when both are regular files (not symbolic links) and the same inode.
 is_hard_link() { [ -f "$1" ] && [ ! -L "$1" ] && [ ! -L "$2" ] && [ "$1" -ef "$2" ]; }
+
+# restrict.txt: readable by the group, writable by nobody (a process that can write it is not
+# restricted). Facility groups that do not exist are created without members: the runtime treats
+# an unknown group as a syntax error and then restricts everything for everyone. What was written
+# is recorded, so a restrict emptied in the profile removes exactly that file.
+restrict_facilities() {
+	local file="$DIST/$RESTRICT_FILE" record="$STATE_DIR/restrict.written" line group content
+	if [ "${#RESTRICT_LINES[@]}" -eq 0 ]; then
+		unrestrict_facilities "$file" "$record"
+		return
+	fi
+	for line in "${RESTRICT_LINES[@]}"; do
+		group=${line#*:}
+		getent group "$group" >/dev/null && continue
+		groupadd --system -- "$group"
+		changed distribution "group:$group" "created without members (a facility group of $RESTRICT_FILE)"
+	done
+	printf -v content '%s\n' "${RESTRICT_LINES[@]}"
+	content=${content%$'\n'}
+	ensure_file distribution "$file" root "$DIST_GROUP" 440 "$content"
+	same_content "$record" "$file"$'\n'"$content" || write_atomically "$record" root root 600 "$file"$'\n'"$content"
+}
+
+# Removes the restrict.txt this module wrote (first line of the record: its path; then its content),
+# unless someone changed it since; a file it did not write is not its to remove.
+unrestrict_facilities() {
+	local file=$1 record=$2 recorded
+	if [ ! -f "$record" ]; then
+		if [ -e "$file" ] || [ -L "$file" ]; then say info distribution "$file" "not written by mdb-hardening; left alone"; fi
+		return 0
+	fi
+	recorded=$(<"$record")
+	if [ "${recorded%%$'\n'*}" != "$file" ]; then
+		finding distribution "$RESTRICT_FILE" "the record names ${recorded%%$'\n'*}, not this distribution; left alone"
+		return 0
+	fi
+	if [ -L "$file" ] || { [ -e "$file" ] && ! same_content "$file" "${recorded#*$'\n'}"; }; then
+		finding distribution "$file" "changed since mdb-hardening wrote it; left alone although restrict is empty in the profile"
+		return 0
+	fi
+	if [ -e "$file" ]; then
+		rm -f -- "$file"
+		changed distribution "$file" "removed (restrict is empty in the profile)"
+	fi
+	rm -f -- "$record"
+}
+
+# $gtm_tmp/$ydb_tmp: a directory of its own, 1770 root:GROUP (the group of the runtime's library,
+# as YottaDB r2.04+ expects). ensure_dir creates it race-free; once it is root's, nobody else can
+# replace it (root-controlled or sticky parent, proven in preflight), so its mode is set then. A
+# shared sticky directory such as /tmp is left as it is.
+ensure_tmp_dir() {
+	local now
+	ensure_dir distribution "$TMP_DIR" "$DIST_GROUP" 1770
+	now=$(stat -c '%U %G %a' -- "$TMP_DIR")
+	case "$now" in
+	"root $DIST_GROUP 1770") ;;
+	"root "*" 1777") say info distribution "$TMP_DIR" "a shared directory (1777); one of its own keeps other accounts' files away from gtmsecshr's sockets" ;;
+	*) ensure_mode distribution "$TMP_DIR" root "$DIST_GROUP" 1770 ;;
+	esac
+}
+
+# RemoveIPC=no for systemd-logind (as ydbinstall sets it): otherwise a database user's last logout
+# removes the database's shared memory and semaphores. logind has no reload; it is not restarted
+# under logged-in users, so the drop-in takes effect when it restarts or at the next boot.
+keep_ipc() {
+	local before=$changes
+	if [ ! -d "$(dirname -- "$LOGIND_DIR")" ]; then
+		say info distribution RemoveIPC "no $(dirname -- "$LOGIND_DIR"); systemd-logind not configured here"
+		return
+	fi
+	ensure_dir distribution "$LOGIND_DIR" root 755
+	ensure_file distribution "$LOGIND_FILE" root root 644 "$LOGIND_CONTENT"
+	[ "$changes" = "$before" ] || say info distribution RemoveIPC "takes effect when systemd-logind restarts or at the next boot"
+}
+
+# The RemoveIPC logind will use: logind.conf, then the drop-ins in name order (a name in /etc hides
+# the same name in the later directories), the last assignment winning.
+logind_remove_ipc() {
+	local dir file value=yes names=() sorted=() seen=" " found
+	for dir in "${LOGIND_DROPIN_DIRS[@]}"; do
+		[ -d "$dir" ] || continue
+		for file in "$dir"/*.conf; do
+			[ -f "$file" ] || continue
+			case "$seen" in *" ${file##*/} "*) continue ;; esac
+			seen+="${file##*/} "
+			names+=("${file##*/}"$'\t'"$file")
+		done
+	done
+	if [ "${#names[@]}" -gt 0 ]; then mapfile -t sorted < <(printf '%s\n' "${names[@]}" | sort | cut -f2-); fi
+	for file in "$LOGIND_MAIN" "${sorted[@]}"; do
+		[ -f "$file" ] || continue
+		found=$(sed -n 's/^[[:space:]]*RemoveIPC[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' -- "$file" | tail -n 1)
+		value=${found:-$value}
+	done
+	printf %s "$value"
+}
 
 restrict_readonly_dbs() {
 	local file
@@ -153,14 +305,29 @@ restrict_readonly_dbs() {
 }
 
 distribution_audit() {
-	local open wrong file user group
+	local open wrong writable file user group value
 	open=$(find "$DIST" ! -type l -perm /o=rwx -print | wc -l)
 	wrong=$(find "$DIST" ! -group "$DIST_GROUP" -print | wc -l)
-	if [ "$open" = 0 ] && [ "$wrong" = 0 ]; then
-		ok audit distribution "all paths $DIST_GROUP, none open to others"
+	writable=$(find "$DIST" ! -type l -perm /a=w -print | wc -l)
+	if [ "$open" = 0 ] && [ "$wrong" = 0 ] && [ "$writable" = 0 ]; then
+		ok audit distribution "all paths $DIST_GROUP, none open to others, none writable"
 	else
-		finding audit distribution "$open paths open to others, $wrong not in $DIST_GROUP"
+		finding audit distribution "$open paths open to others, $wrong not in $DIST_GROUP, $writable writable"
 	fi
+	secshr_audit
+	if [ "${#RESTRICT_LINES[@]}" -gt 0 ]; then
+		printf -v value '%s\n' "${RESTRICT_LINES[@]}"
+		if [ "$(stat -c '%U %G %a %F' -- "$DIST/$RESTRICT_FILE" 2>/dev/null)" = "root $DIST_GROUP 440 regular file" ] && same_content "$DIST/$RESTRICT_FILE" "${value%$'\n'}"; then
+			ok audit "$RESTRICT_FILE" "as the profile declares, root $DIST_GROUP 440"
+		else
+			finding audit "$RESTRICT_FILE" "$DIST/$RESTRICT_FILE is not what the profile declares (content, or owner/mode other than root $DIST_GROUP 440)"
+		fi
+	fi
+	value=$(logind_remove_ipc)
+	case "$value" in
+	no | false | off | 0) ok audit RemoveIPC "$value" ;;
+	*) finding audit RemoveIPC "systemd-logind's RemoveIPC is $value: a database user's last logout removes the database's shared memory and semaphores" ;;
+	esac
 	for file in "${DB_FILES[@]}"; do
 		if [ ! -f "$file" ]; then
 			finding audit "$file" "declared database file does not exist"

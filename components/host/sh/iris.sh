@@ -59,15 +59,11 @@ owner_has_merge() {
 	printf '%s\n' "$MERGE_CONTENT" | as_owner sh -c '[ -f "$1" ] && [ ! -L "$1" ] && cmp -s - "$1"' sh "$1"
 }
 
-# Records MERGE_CONTENT as applied in root's state directory (renamed into place, so never half
-# written), then removes the marker earlier versions kept in $IRIS_DIR, as the owner.
+# Records MERGE_CONTENT as applied in root's state directory, then removes the marker earlier
+# versions kept in $IRIS_DIR, as the owner.
 iris_record() {
-	local marker=$1 old=$2 tmp
-	remove_stale_stages "$marker"
-	tmp=$(mktemp -- "$marker.mdbh.XXXXXX")
-	printf '%s\n' "$MERGE_CONTENT" >"$tmp"
-	mv -f -- "$tmp" "$marker"
-	as_owner rm -f -- "$old"
+	write_atomically "$1" root root 600 "$MERGE_CONTENT"
+	as_owner rm -f -- "$2"
 }
 
 # Stages MERGE_CONTENT in $IRIS_DIR as the owner and merges it as the owner: `iris merge` needs an

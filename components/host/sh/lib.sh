@@ -125,19 +125,27 @@ remove_stale_stages() {
 	find "$(dirname -- "$1")" -mindepth 1 -maxdepth 1 -name "$(basename -- "$1").mdbh.*" -user root \( -type f -o -type d -empty \) -delete
 }
 
-# Writes content to path atomically (temp file in the same directory, then rename) if it differs.
-ensure_file() {
-	local part=$1 path=$2 owner=$3 group=$4 mode=$5 content=$6 tmp
+# Writes content plus a final newline to path through a staged copy in the same directory renamed
+# over it, so the path never holds a half-written file or the wrong owner or mode.
+write_atomically() {
+	local path=$1 owner=$2 group=$3 mode=$4 content=$5 tmp
 	remove_stale_stages "$path"
-	if same_content "$path" "$content"; then
-		ensure_mode "$part" "$path" "$owner" "$group" "$mode"
-		return
-	fi
 	tmp=$(mktemp -- "$path.mdbh.XXXXXX")
 	printf '%s\n' "$content" >"$tmp"
 	chown -h -- "$owner:$group" "$tmp"
 	chmod -- "$mode" "$tmp"
 	mv -f -- "$tmp" "$path"
+}
+
+# Writes content to path if it differs; otherwise sets only its owner and mode if they differ.
+ensure_file() {
+	local part=$1 path=$2 owner=$3 group=$4 mode=$5 content=$6
+	remove_stale_stages "$path"
+	if same_content "$path" "$content"; then
+		ensure_mode "$part" "$path" "$owner" "$group" "$mode"
+		return
+	fi
+	write_atomically "$path" "$owner" "$group" "$mode" "$content"
 	changed "$part" "$path" "written"
 }
 

@@ -41,7 +41,7 @@ const cases: [string, HostProfile][] = [
     }))],
     ["variant-iris-license-server", validateProfile(irisInput({ name: "lic-1", roles: ["license-server"], network: { adminCidrs: [admin], licenseClients: [apps] } }))],
     ["variant-gtm-databases", validateProfile(gtmInput({
-        distribution: { path: "/opt/gtm/V7.0", group: "gtmdb", members: ["alice", "bob"], tmpDir: "/var/tmp/gtm", logDir: "/var/log/gtm" },
+        distribution: { path: "/opt/gtm/V7.0", group: "gtmdb", members: ["alice", "bob"], tmpDir: "/var/tmp/gtm" },
         databases: { files: ["/srv/db/mumps.dat"], readOnly: ["/srv/db/config.dat"] },
         hardening: { firewall: false },
         services: { cronAllow: ["root", "dba"] },

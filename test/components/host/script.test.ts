@@ -15,7 +15,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** The value of a rendered `NAME=(...)` or `NAME='...'` assignment, as bash reads it. */
 function shellValue(script: string, name: string): string[] {
     const header = script.slice(0, script.indexOf("\n# reads: "));
-    const out = execFileSync("bash", ["-c", `${header.replace(/^set -euo pipefail$/m, "")}\nprintf '%s\\0' "\${${name}[@]}"`], { encoding: "utf8" });
+    const out = execFileSync("bash", ["-c", `${header.replace(/^set -euo pipefail$/m, "")}\nfor v in "\${${name}[@]}"; do printf '%s\\0' "$v"; done`], { encoding: "utf8" });
     return out.split("\0").slice(0, -1);
 }
 
@@ -65,18 +65,22 @@ describe("rendering", () => {
         expect(shellValue(script, "PARTS")).toEqual(["distribution services firewall"]);
         expect(shellValue(script, "EXPECTED_PORTS")).toEqual(["tcp/22"]);
         expect(shellValue(script, "CRON_ALLOW_CONTENT")).toEqual(["root"]);
-        expect(shellValue(script, "ENV_CONTENT")[0]).toContain("export gtm_tmp='/tmp'\nexport gtm_log='/tmp'");
+        expect(shellValue(script, "ENV_CONTENT")[0]).toMatch(/export gtm_dist='\/opt\/gtm\/V7.0'\nexport gtm_tmp='\/var\/lib\/gtm_tmp'$/);
+        expect(shellValue(script, "RELEASE_ENV")).toEqual(["gtm_dist=/opt/gtm/V7.0", "gtmroutines=/opt/gtm/V7.0/libgtmutil.so"]);
     });
 
     it("renders YottaDB's names and restrict.txt from the typed facility map", () => {
-        const ydb = validateProfile(gtmInput({ product: "yottadb", distribution: { path: "/opt/yottadb/r2.02", restrict: { ZSYSTEM: "ydbadmin", DSE: "ydbadmin", PIPE_OPEN: "ydbops" } } }));
+        const ydb = validateProfile(gtmInput({ product: "yottadb", distribution: { path: "/opt/yottadb/r2.02", restrict: { ZSYSTEM: "ydbadmin", DSE: "ydbadmin", PIPE_OPEN: "ydb-ops" } } }));
         const script = render(ydb);
         expect(shellValue(script, "DIST_GROUP")).toEqual(["yottadbusers"]);
         expect(shellValue(script, "DIST_MARKERS")).toEqual(["mumps", "gtmsecshr", "libyottadb.so"]);
         expect(shellValue(script, "RESTRICT_FILE")).toEqual(["restrict.txt"]);
-        expect(shellValue(script, "RESTRICT_CONTENT")).toEqual(["ZSYSTEM:ydbadmin\nDSE:ydbadmin\nPIPE_OPEN:ydbops"]);
-        expect(shellValue(script, "ENV_CONTENT")[0]).toContain("export ydb_dist='/opt/yottadb/r2.02'\nexport ydb_tmp='/tmp'\nexport ydb_log='/tmp'");
-        expect(shellValue(render(gtm), "RESTRICT_CONTENT")).toEqual([""]);
+        expect(shellValue(script, "RESTRICT_LINES")).toEqual(["ZSYSTEM:ydbadmin", "DSE:ydbadmin", "PIPE_OPEN:ydb-ops"]);
+        // A group name with "-" parses only from GT.M V6.3-013 (YottaDB r1.36) on.
+        expect(shellValue(script, "RESTRICT_SINCE")).toEqual(["V6.3-002", "V6.3-002", "V6.3-013"]);
+        expect(shellValue(script, "ENV_CONTENT")[0]).toMatch(/export ydb_dist='\/opt\/yottadb\/r2.02'\nexport ydb_tmp='\/var\/lib\/ydb_tmp'$/);
+        expect(shellValue(script, "RELEASE_PROBE")).toEqual(['write $piece($zversion," ",2)," ",$piece($zyrelease," ",2),!']);
+        expect(shellValue(render(gtm), "RESTRICT_LINES")).toEqual([]);
     });
 
     it("masks socket and path units before the services they start", () => {

@@ -49,8 +49,7 @@ describe("defaults", () => {
             path: "/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64",
             group: "gtmusers",
             members: ["alice"],
-            tmpDir: "/tmp",
-            logDir: "/tmp",
+            tmpDir: "/var/lib/gtm_tmp",
             restrict: {},
         });
         expect(p.hardening.distribution).toBe(true);
@@ -287,6 +286,39 @@ describe("bad input names the field and the value", () => {
     it("collects every problem at once", () => {
         const issues = issuesOf({ name: "Bad_Name", product: "gtm", environment: "prod", distribution: { path: "rel" } });
         expect(issues.map((i) => i.field)).toEqual(["name", "environment", "distribution.path"]);
+    });
+});
+
+describe("restrict.txt and the declared release", () => {
+    const gtmDist = (extra: Record<string, unknown>) => gtmInput({ distribution: { path: "/opt/gtm", ...extra } });
+    const ydbDist = (extra: Record<string, unknown>) => gtmInput({ product: "yottadb", distribution: { path: "/opt/ydb", ...extra } });
+
+    it("accepts restrict.txt for GT.M (it has one since V6.3-002) and a declared release", () => {
+        const p = validateProfile(gtmDist({ version: "V7.0-005", restrict: { ZSYSTEM: "gtmadmin", ZLINK: "gtm-ops" } }));
+        expect(p.distribution?.version).toBe("V7.0-005");
+        expect(p.distribution?.restrict).toEqual({ ZSYSTEM: "gtmadmin", ZLINK: "gtm-ops" });
+        expect(validateProfile(ydbDist({ version: "r2.08", restrict: { LKE: "ydbadmin" } })).distribution?.version).toBe("r2.08");
+    });
+
+    it("refuses a line the declared release cannot parse, naming the facility", () => {
+        expect(problems(gtmDist({ version: "V7.0-004", restrict: { ZLINK: "gtmadmin", LKE: "gtmadmin" } }))).toEqual([
+            'distribution.restrict.ZLINK: ZLINK needs GT.M V7.0-005 or later; V7.0-004 cannot parse "ZLINK:gtmadmin", and a line it cannot parse restricts every facility for everyone (distribution.version is V7.0-004) (got "gtmadmin")',
+        ]);
+        expect(problems(ydbDist({ version: "r1.34", restrict: { LOGDENIALS: "ydbadmin", DSE: "ydb-admin" } }))).toEqual([
+            'distribution.restrict.LOGDENIALS: LOGDENIALS needs GT.M V6.3-013 or later; r1.34 (based on GT.M V6.3-011) cannot parse "LOGDENIALS:ydbadmin", and a line it cannot parse restricts every facility for everyone (distribution.version is r1.34) (got "ydbadmin")',
+            'distribution.restrict.DSE: a group name with "-" or "." needs GT.M V6.3-013 (YottaDB r1.36) or later; r1.34 (based on GT.M V6.3-011) cannot parse "DSE:ydb-admin", and a line it cannot parse restricts every facility for everyone (distribution.version is r1.34) (got "ydb-admin")',
+        ]);
+        expect(() => validateProfile(ydbDist({ version: "r1.36", restrict: { LOGDENIALS: "ydbadmin", DSE: "ydb-admin" } }))).not.toThrow();
+        expect(() => validateProfile(gtmDist({ version: "V6.3-003A", restrict: { HALT: "gtmadmin" } }))).not.toThrow();
+        expect(problems(gtmDist({ version: "V6.3-002", restrict: { HALT: "gtmadmin" } }))).toHaveLength(1);
+    });
+
+    it("refuses a release in the wrong form, an unknown YottaDB release, a facility it does not know and logDir", () => {
+        expect(problems(gtmDist({ version: "r2.06" }))).toEqual(['distribution.version: must be a FIS GT.M release such as V7.0-005 (got "r2.06")']);
+        expect(problems(ydbDist({ version: "r1.21" }))[0]).toMatch(/^distribution\.version: is not a YottaDB release known here \(r1\.10, .*, r2\.06, or newer\) \(got "r1\.21"\)$/);
+        expect(problems(gtmDist({ restrict: { ZSYSTEM_FILTER: "gtmadmin" } }))[0]).toMatch(/^distribution\.restrict\.ZSYSTEM_FILTER: unknown field; expected one of: BREAK, /);
+        expect(problems(gtmDist({ restrict: { ZSYSTEM: "Admins" } }))[0]).toMatch(/^distribution\.restrict\.ZSYSTEM: must be a plain POSIX/);
+        expect(problems(gtmDist({ logDir: "/var/log/gtm" }))[0]).toMatch(/^distribution\.logDir: is no longer read: gtmsecshr never gets it .* remove the field \(got "\/var\/log\/gtm"\)$/);
     });
 });
 

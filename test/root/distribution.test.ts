@@ -1,0 +1,159 @@
+/**
+ * The GT.M/YottaDB recommendations beyond the group restriction, on Debian's GT.M 7.0-005 in a
+ * root copy: restrict.txt (enforced by the real runtime, gated by the installed release),
+ * installer parity (a-w, no setgid/sticky), the logind RemoveIPC drop-in and the dedicated
+ * $gtm_tmp. YottaDB has no package here: its rendering and gating are unit-tested only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseReports, parseSummary, type HostReport } from "../../components/host/summary";
+import { validateProfile, type HostProfile } from "../../components/profile";
+import * as h from "../helpers/host/harness";
+import { diffManifest, takeManifest } from "../helpers/host/manifest";
+import { render } from "../helpers/render";
+
+const ROOTFS = h.requireRootFs("distribution recommendations");
+
+describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => {
+    let root: h.RootCopy;
+    let dist: string;
+    const dropIn = "/etc/systemd/logind.conf.d/mdb-hardening.conf";
+    const profile = (distribution: Record<string, unknown> = {}, path = dist): HostProfile => validateProfile({
+        name: "gtm-db",
+        product: "gtm",
+        environment: "production",
+        distribution: { path, members: ["alice", "carol"], restrict: { ZSYSTEM: "gtmadmin" }, ...distribution },
+        network: { adminCidrs: ["10.213.0.2/32"] },
+        hardening: { firewall: false, services: false },
+    });
+    const run = async (p: HostProfile) => {
+        const result = await root.exec(["bash", "-s"], { input: render(p), timeoutMs: 120_000 });
+        const reports = parseReports(result.stdout);
+        return { ...result, reports, summary: result.code === 0 ? parseSummary(result.stdout) : undefined };
+    };
+    const sh = (cmd: string) => root.execOk(["bash", "-c", cmd]);
+    const stat = async (path: string) => (await sh(`stat -c '%U %G %a %F' -- '${path}'`)).trim();
+    const line = (reports: readonly HostReport[], kind: string, item: string) => reports.find((r) => r.kind === kind && r.item === item)?.detail;
+    // The host audit also sees the test machine's own processes and listeners; they are not this suite's.
+    const ownProblems = (problems: readonly HostReport[]) => problems.filter((p) => !/^(daemon|listen):/.test(p.item));
+    const zsystem = (user: string) => h.runMumps(root, user, 'zsystem "echo zsystem-ran"', { gtmDist: dist });
+
+    beforeAll(async () => {
+        root = await h.createRootCopy(ROOTFS!);
+        await root.addUser("alice");
+        await root.addUser("carol");
+        dist = h.findGtmDist(root.dir);
+    }, 180_000);
+    afterAll(() => h.cleanupAll());
+
+    it("first run: facility group created without members, restrict.txt, a-w, setgid cleared, $gtm_tmp, RemoveIPC=no", async () => {
+        await sh(`chmod g+s '${dist}'`);
+        const { code, reports, summary, stdout } = await run(profile());
+        expect(code, stdout).toBe(0);
+        expect(line(reports, "info", "release")).toBe("V7.0-005");
+        expect(line(reports, "changed", "group:gtmadmin")).toBe("created without members (a facility group of restrict.txt)");
+        expect((await sh("getent group gtmadmin")).trim()).toMatch(/^gtmadmin:x:\d+:$/);
+        expect(await stat(`${dist}/restrict.txt`)).toBe("root gtmusers 440 regular file");
+        expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\n");
+        expect(line(reports, "changed", "chmod a-w")).toMatch(/^\d+ paths made read-only$/);
+        expect(await sh(`find '${dist}' ! -type l -perm /a=w -print`)).toBe("");
+        expect(line(reports, "changed", dist)).toBe("setgid/sticky cleared");
+        expect(await stat(dist)).toBe("root gtmusers 550 directory");
+        expect(await stat("/var/lib/gtm_tmp")).toBe("root gtmusers 1770 directory");
+        expect(await root.readFile(dropIn)).toMatch(/\n\[Login\]\nRemoveIPC=no\n$/);
+        expect(line(reports, "info", "RemoveIPC")).toBe("takes effect when systemd-logind restarts or at the next boot");
+        expect(line(reports, "ok", "RemoveIPC")).toBe("no");
+        for (const item of ["gtmsecshrdir", "gtmsecshrdir/gtmsecshr", "restrict.txt"]) expect(line(reports, "ok", item), item).toBeDefined();
+        expect(ownProblems(summary!.problems)).toEqual([]);
+    });
+
+    it("restrict.txt is enforced by GT.M: a member outside the facility group is refused ZSYSTEM, one inside runs it; root too needs the group", async () => {
+        await sh("usermod -a -G gtmadmin carol");
+        const refused = await zsystem("alice");
+        expect(refused.stdout + refused.stderr).toMatch(/%GTM-E-RESTRICTEDOP/);
+        expect(refused.stdout).not.toMatch(/zsystem-ran/);
+        expect((await zsystem("carol")).stdout).toBe("zsystem-ran\n");
+        // The runtime goes by the file's mode bits, not root's override: a 0440 file restricts root as well.
+        expect((await zsystem("root")).stdout + (await zsystem("root")).stderr).toMatch(/%GTM-E-RESTRICTEDOP/);
+        await sh("usermod -a -G gtmadmin root");
+        const rootInGroup = await root.exec(["setpriv", "--reuid=0", "--regid=0", "--init-groups", "--", "env", ...Object.entries(h.gtmEnv(dist)).map(([k, v]) => `${k}=${v}`), `${dist}/mumps`, "-run", "%XCMD", 'zsystem "echo zsystem-ran"']);
+        expect(rootInGroup.stdout).toBe("zsystem-ran\n");
+        await sh("gpasswd -d root gtmadmin >/dev/null");
+        // Plain M still works for the member the facility is restricted for.
+        expect((await h.runMumps(root, "alice", "write 6*7,!", { gtmDist: dist })).stdout).toBe("42\n");
+    });
+
+    it("a second run changes nothing", async () => {
+        const { code, summary } = await run(profile());
+        expect(code).toBe(0);
+        expect(summary!.changed).toEqual([]);
+        expect(ownProblems(summary!.problems)).toEqual([]);
+    });
+
+    it("the audit reads RemoveIPC as logind will: a later drop-in setting yes is a finding", async () => {
+        await sh("printf '[Login]\\nRemoveIPC=yes\\n' >/etc/systemd/logind.conf.d/zz-site.conf");
+        expect(line((await run(profile())).reports, "finding", "RemoveIPC")).toMatch(/^systemd-logind's RemoveIPC is yes: /);
+        // The same name in /etc hides the one in /usr/lib.
+        await sh("mkdir -p /usr/lib/systemd/logind.conf.d && mv /etc/systemd/logind.conf.d/zz-site.conf /usr/lib/systemd/logind.conf.d/ && printf '[Login]\\n' >/etc/systemd/logind.conf.d/zz-site.conf");
+        expect(line((await run(profile())).reports, "ok", "RemoveIPC")).toBe("no");
+        await sh("rm /etc/systemd/logind.conf.d/zz-site.conf /usr/lib/systemd/logind.conf.d/zz-site.conf");
+    });
+
+    it("audits what gtmsecshr's wrapper checks: its directory root's without a bit of 0277, the helper root's and setuid", async () => {
+        // The apply restores both before the audit runs, so the audit function is run on its own here.
+        const script = render(profile());
+        const auditOnly = `${script.slice(0, script.indexOf("# reads: PROFILE_NAME\n"))}\nsecshr_audit\n`;
+        const secshr = async () => parseReports((await root.exec(["bash", "-s"], { input: auditOnly })).stdout).map((r) => `${r.kind} ${r.item} ${r.detail}`);
+        expect(await secshr()).toEqual(["ok gtmsecshrdir root 500", "ok gtmsecshrdir/gtmsecshr root 4500"]);
+        await sh(`chmod 0510 '${dist}/gtmsecshrdir' && chmod 0500 '${dist}/gtmsecshrdir/gtmsecshr'`);
+        expect(await secshr()).toEqual([
+            "finding gtmsecshrdir root 510: the wrapper refuses a directory not root's or with any bit of 0277",
+            "finding gtmsecshrdir/gtmsecshr root 500: the wrapper refuses a helper not root's and setuid, or group/world-writable",
+        ]);
+        expect(line((await run(profile())).reports, "changed", `${dist}/gtmsecshrdir/gtmsecshr`)).toBe("root gtmusers 500 -> root gtmusers 4500");
+        expect(await secshr()).toEqual(["ok gtmsecshrdir root 500", "ok gtmsecshrdir/gtmsecshr root 4500"]);
+    });
+
+    it("refuses a declared release other than the installed one, before any change", async () => {
+        const before = await takeManifest(root, [dist]);
+        const { code, reports } = await run(profile({ version: "V7.0-004", restrict: { ZSYSTEM: "gtmadmin", DSE: "gtmadmin" } }));
+        expect(code).toBe(2);
+        expect(line(reports, "error", dist)).toBe("is FIS GT.M V7.0-005, the profile declares V7.0-004; refused");
+        expect(diffManifest(before, await takeManifest(root, [dist]))).toEqual([]);
+    });
+
+    it("refuses a line the installed release cannot parse (a stand-in distribution that reports V6.3-002), before any change", async () => {
+        // GT.M 7.0-005 knows every keyword; the stand-in's mumps prints an older release instead.
+        const old = "/opt/gtm-old";
+        await sh(`mkdir -p ${old}/gtmsecshrdir && printf '#!/bin/sh\\necho V6.3-002\\n' >${old}/mumps && chmod 755 ${old}/mumps && for f in gtmsecshr gtmsecshrdir/gtmsecshr libgtmshr.so; do echo stand-in >${old}/$f; done`);
+        const before = await takeManifest(root, [old]);
+        const halt = await run(profile({ restrict: { HALT: "gtmops" } }, old));
+        expect(halt.code).toBe(2);
+        expect(line(halt.reports, "error", `${old}/restrict.txt`)).toBe('"HALT:gtmops" needs GT.M V6.3-003 or later; installed: V6.3-002 (GT.M V6.3-002), which cannot parse it and would restrict every facility for everyone; nothing written');
+        const punctuated = await run(profile({ restrict: { ZSYSTEM: "gtm-ops" } }, old));
+        expect(line(punctuated.reports, "error", `${old}/restrict.txt`)).toMatch(/^"ZSYSTEM:gtm-ops" needs GT.M V6.3-013 or later; installed: V6.3-002/);
+        expect(diffManifest(before, await takeManifest(root, [old]))).toEqual([]);
+        // A keyword that release knows passes the same gate.
+        const zsys = await run(profile({ restrict: { ZSYSTEM: "gtmadmin" } }, old));
+        expect(zsys.code, zsys.stdout).toBe(0);
+        expect(await root.readFile(`${old}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\n");
+        await sh(`rm -rf ${old}`);
+    });
+
+    it("a restrict emptied in the profile removes the file it wrote, and only an unchanged one", async () => {
+        await run(profile());
+        const emptied = await run(profile({ restrict: {} }));
+        expect(line(emptied.reports, "changed", `${dist}/restrict.txt`)).toBe("removed (restrict is empty in the profile)");
+        expect(await sh(`ls -A '${dist}/restrict.txt' /var/lib/mdb-hardening/restrict.written 2>/dev/null || true`)).toBe("");
+        expect((await run(profile({ restrict: {} }))).summary?.changed).toEqual([]);
+
+        await run(profile());
+        await sh(`chmod u+w '${dist}/restrict.txt' && echo DSE:gtmadmin >>'${dist}/restrict.txt' && chmod 440 '${dist}/restrict.txt'`);
+        const edited = await run(profile({ restrict: {} }));
+        expect(line(edited.reports, "finding", `${dist}/restrict.txt`)).toBe("changed since mdb-hardening wrote it; left alone although restrict is empty in the profile");
+        expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\nDSE:gtmadmin\n");
+        // Back to the profile's restrict: the edited file is rewritten to what it declares.
+        const repaired = await run(profile());
+        expect(line(repaired.reports, "changed", `${dist}/restrict.txt`)).toBe("written");
+        expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\n");
+    });
+});
