@@ -18,6 +18,7 @@ import {
     irisCpf,
     irisCpfSections,
     irisEndpoints,
+    irisWebServerReleases,
     products,
     type CpfLocation,
 } from "../catalog";
@@ -25,6 +26,7 @@ import type { HostProfile, HostProfileInput, IrisSettings } from "../profile/mod
 import { cidrContains, isLoopback } from "../cidr";
 import { checkPort, Issues } from "../validate";
 import { getValue, parseCpf, sameName, sections, type CpfDocument } from "./cpf";
+import { releaseAtLeast } from "./release";
 
 /** `NAME=address,port` entries of [LicenseServers] and [ECPServers]. */
 export interface NamedServer {
@@ -37,9 +39,7 @@ export interface NamedServer {
 export interface InstanceEndpoints {
     /** DefaultPort (the IRIS default where the file has none) and DefaultPortBindAddress (unset when empty). */
     readonly superserver: { readonly port: number; readonly bindAddress?: string };
-    /** WebServer (unset where the file has none) and WebServerPort. */
-    /** WebServer (unset where the file has none) and WebServerPort; `WebServerPort=0` disables it and leaves no port. */
-    readonly webServer: { readonly enabled?: boolean; readonly port?: number };
+    readonly webServer: WebServer;
     /** From [Gateways] `%JDBC Server` in versions that have it, else [SQL] JDBCGatewayPort; unset when neither exists. */
     readonly jdbcGateway?: { readonly port: number; readonly location: CpfLocation };
     /** Every [Gateways] entry (external language servers), the JDBC one included. */
@@ -64,6 +64,19 @@ export interface InstanceEndpoints {
     readonly telnet?: { readonly port: number };
 }
 
+/**
+ * What [Startup] WebServer and WebServerPort mean for the instance's release (catalog:
+ * irisWebServerReleases): no web server (`WebServerPort=0`), the private one (running or not) on its
+ * port, an external web server's port (2023.2+ `WebServer=0`), or unknown because the release is
+ * undeclared (`release`) or a 2023.2+ file has no WebServer (`install`: new installs off, upgrades on).
+ */
+export type WebServer =
+    | { readonly kind: "none" }
+    /** `byDefault`: no WebServer, which up to 2023.1 means on. */
+    | { readonly kind: "private"; readonly running: boolean; readonly port: number; readonly byDefault?: true }
+    | { readonly kind: "external"; readonly port: number }
+    | { readonly kind: "unknown"; readonly port: number; readonly unknown: "release" | "install"; readonly setting?: "0" };
+
 /** A way the instance's configuration differs from the profile. */
 export interface Deviation {
     /** The profile field concerned. */
@@ -77,7 +90,7 @@ export interface Deviation {
  * Reads the endpoints an `iris.cpf` configures. Throws `CpfSyntaxError` (with the line) for a file that
  * is not a CPF, `ProfileError` naming `[Section] key` and the value for a value that is not usable.
  */
-export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): InstanceEndpoints {
+export function readInstanceEndpoints(cpfText: string, source = "iris.cpf", release?: string): InstanceEndpoints {
     const doc = parseCpf(cpfText, { source });
     const issues = new Issues();
     const text = (at: CpfLocation): string | undefined => nonEmpty(getValue(doc, at.section, at.key));
@@ -106,11 +119,7 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         port: port(irisEndpoints.superserver.cpf) ?? irisEndpoints.superserver.port,
         ...optional("bindAddress", text(irisCpf.superserverBindAddress)),
     };
-    // The CPF reference: WebServerPort=0 means no web server, whatever WebServer says.
-    const webServerOff = text(irisEndpoints.webServer.cpf) === "0";
-    const webServer = webServerOff
-        ? { enabled: false }
-        : { ...optional("enabled", flag(irisCpf.webServer)), port: port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port };
+    const webServer = readWebServer(text(irisEndpoints.webServer.cpf) === "0", flag(irisCpf.webServer), () => port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port, release);
     const jdbcSql = port(irisEndpoints.jdbcGateway.cpf);
     const gateways = entries(doc, irisCpfSections.gateways).flatMap(({ key, value }) => {
         const [type, portText = ""] = value.split(",");
@@ -152,6 +161,17 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
     return endpoints;
 }
 
+function readWebServer(portZero: boolean, setting: boolean | undefined, port: () => number, release: string | undefined): WebServer {
+    // The CPF reference: WebServerPort=0 means no web server, whatever WebServer says.
+    if (portZero) return { kind: "none" };
+    const p = port();
+    if (setting === true) return { kind: "private", running: true, port: p };
+    if (release === undefined) return { kind: "unknown", port: p, unknown: "release", ...(setting === false ? { setting: "0" as const } : {}) };
+    const current = releaseAtLeast(release, irisWebServerReleases.externalSince);
+    if (setting === false) return current ? { kind: "external", port: p } : { kind: "private", running: false, port: p };
+    return current ? { kind: "unknown", port: p, unknown: "install" } : { kind: "private", running: true, port: p, byDefault: true };
+}
+
 /**
  * The profile with `iris.ports` following the instance, as input to validate again (`validateProfile`,
  * which every component runs: an instance port may collide with another port of the profile), and
@@ -159,13 +179,14 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
  */
 export function reconcile(profile: HostProfile, cpfText: string, source = "iris.cpf"): { input: HostProfileInput; deviations: Deviation[] } {
     const iris = irisInstanceOf(profile);
-    const e = readInstanceEndpoints(cpfText, source);
+    const e = readInstanceEndpoints(cpfText, source, iris.version);
     // The profile has one license server port; it follows the instance only where the instance's remote servers agree on one.
     const licensePorts = new Set(remoteServers(e.licenseServers).map((s) => s.port));
     const ports = {
         ...iris.ports,
         superserver: e.superserver.port,
-        webServer: e.webServer.port ?? iris.ports.webServer,
+        // Only the private web server's port is the profile's: an external one's is not, and an unknown one may not be.
+        webServer: e.webServer.kind === "private" ? e.webServer.port : iris.ports.webServer,
         jdbcGateway: e.jdbcGateway?.port ?? iris.ports.jdbcGateway,
         licenseServer: licensePorts.size === 1 ? [...licensePorts][0] : iris.ports.licenseServer,
     };
@@ -177,7 +198,8 @@ export function reconcile(profile: HostProfile, cpfText: string, source = "iris.
 
 /** How the instance configured by `cpfText` deviates from the profile; empty when it matches. */
 export function auditCpf(profile: HostProfile, cpfText: string, source = "iris.cpf"): Deviation[] {
-    return compare(profile, irisInstanceOf(profile), readInstanceEndpoints(cpfText, source));
+    const iris = irisInstanceOf(profile);
+    return compare(profile, iris, readInstanceEndpoints(cpfText, source, iris.version));
 }
 
 /** The IRIS settings of a profile whose host runs an IRIS instance; `ProfileError` for any other profile. */
@@ -212,12 +234,7 @@ function compare(profile: HostProfile, iris: IrisSettings, e: InstanceEndpoints)
         deviate("iris.superserverBindAddress", iris.superserverBindAddress, e.superserver.bindAddress ?? "", `the superserver binds to ${e.superserver.bindAddress ?? "every address"} (${label(irisCpf.superserverBindAddress)}), the profile binds it to ${iris.superserverBindAddress}`);
     }
 
-    if (e.webServer.enabled !== undefined && e.webServer.enabled !== features.privateWebServer) {
-        deviate("iris.features.privateWebServer", features.privateWebServer, e.webServer.enabled, e.webServer.enabled
-            ? `the private web server runs (${label(irisCpf.webServer)}=1) but the profile has it off: the firewall keeps its port closed and the merge file turns it off`
-            : `the private web server is off (${label(irisCpf.webServer)}=0) but the profile uses it`);
-    }
-    if (e.webServer.port !== undefined) portDiffers("iris.ports.webServer", ports.webServer, e.webServer.port, "the private web server", label(irisEndpoints.webServer.cpf), features.privateWebServer);
+    compareWebServer(iris, n.ingress, e.webServer, deviate, portDiffers);
 
     // Only a gateway the profile uses has its port written by the merge file and opened, so only its port is compared.
     if (features.jdbcGateway) {
@@ -282,6 +299,46 @@ function compare(profile: HostProfile, iris: IrisSettings, e: InstanceEndpoints)
         }
     }
     return out;
+}
+
+type Deviate = (field: string, profile: unknown, instance: unknown, message: string) => void;
+type PortDiffers = (field: string, profilePort: number, instancePort: number, what: string, where: string, opened: boolean) => void;
+
+function compareWebServer(iris: IrisSettings, ingress: HostProfile["network"]["ingress"], w: WebServer, deviate: Deviate, portDiffers: PortDiffers): void {
+    const wanted = iris.features.privateWebServer;
+    const setting = label(irisCpf.webServer);
+    const portAt = label(irisEndpoints.webServer.cpf);
+    if (w.kind === "none") {
+        if (wanted) deviate("iris.features.privateWebServer", true, `${portAt}=0`, `the instance has no web server (${portAt}=0) but the profile uses the private one`);
+        return;
+    }
+    if (w.kind === "private") {
+        if (w.running !== wanted) {
+            deviate("iris.features.privateWebServer", wanted, w.running, w.running
+                ? `the private web server runs (${w.byDefault ? `no ${setting}: on up to IRIS ${irisWebServerReleases.defaultOnUntil}` : `${setting}=1`}) but the profile has it off: the firewall keeps its port closed and the merge file turns it off`
+                : `the private web server is off (${setting}=0) but the profile uses it`);
+        }
+        portDiffers("iris.ports.webServer", iris.ports.webServer, w.port, "the private web server", portAt, wanted);
+        return;
+    }
+    if (w.kind === "external") {
+        // Its port is the external web server's: the merge file leaves it, and it is not iris.ports.webServer.
+        const instance = `${setting}=0, ${portAt}=${w.port}`;
+        if (wanted) deviate("iris.features.privateWebServer", true, instance, `the instance uses an external web server on port ${w.port} (IRIS ${iris.version}: ${setting}=0 with a port), not the private one the profile uses`);
+        // The private web server's port that turning it off leaves behind (iris.ports.webServer) is not taken for an external one.
+        else if (w.port !== iris.ports.webServer && !ingress.some((r) => r.port === w.port && r.protocol === "tcp")) {
+            deviate("network.ingress", ingress, instance, `the instance uses an external web server on port ${w.port} (IRIS ${iris.version}: ${setting}=0 with a port); if it runs on this host, declare it in network.ingress: the firewall opens no port for it`);
+        }
+        return;
+    }
+    const instance = w.setting === undefined ? `no ${setting}, ${portAt}=${w.port}` : `${setting}=0, ${portAt}=${w.port}`;
+    if (w.unknown === "install") {
+        deviate("iris.features.privateWebServer", wanted, instance, `whether the private web server runs cannot be known from this CPF: IRIS ${iris.version} without ${setting} is off on a new install, on after an upgrade; the merge file sets it`);
+    } else {
+        deviate("iris.version", undefined, instance, w.setting === undefined
+            ? `whether the private web server runs depends on the IRIS release (no ${setting}: on up to ${irisWebServerReleases.defaultOnUntil}, not known from ${irisWebServerReleases.externalSince}); declare iris.version`
+            : `port ${w.port} is the private web server's (off) up to IRIS ${irisWebServerReleases.defaultOnUntil}, an external web server's from ${irisWebServerReleases.externalSince}; declare iris.version`);
+    }
 }
 
 /** Servers reached over the network: loopback entries (the LOCAL license server) never cross a firewall. */

@@ -171,6 +171,18 @@ describe("bad input names the field and the value", () => {
         ]);
     });
 
+    it("takes the IRIS release as YEAR.N, never a CPF format version or another form", () => {
+        expect(validateProfile(irisInput({ iris: { version: "2024.1" } })).iris?.version).toBe("2024.1");
+        // YAML reads an unquoted 2023.2 as a number.
+        expect(parseProfile("name: iris-1\nproduct: iris\nenvironment: production\niris: { version: 2023.2 }\n").iris?.version).toBe("2023.2");
+        expect(validateProfile(irisInput()).iris).not.toHaveProperty("version");
+        const refused = (version: unknown) => `iris.version: must be the IRIS release as YEAR.N (e.g. "2024.1"), not the CPF's [ConfigFile] Version (got ${JSON.stringify(version)})`;
+        for (const version of ["2020.15", "2024.1.2", "2024", "v2024.1", "1999.1", "2024.0", ""]) {
+            expect(problems(irisInput({ iris: { version } }))).toEqual([refused(version)]);
+        }
+        expect(problems(irisInput({ iris: { version: 2024 } }))).toEqual([refused(2024)]);
+    });
+
     it("rejects an unknown product", () => {
         expect(problems({ ...irisInput(), product: "cache" })).toEqual([
             'product: must be one of: iris, gtm, yottadb (got "cache")',
