@@ -5,13 +5,7 @@
  * the security group and the host firewall open what the instance really uses; `auditCpf` lists every
  * disagreement for the host summary. Ports follow the instance (they are facts about it); features do
  * not (they are the profile's decision, which the merge file applies), so a feature the instance runs
- * against the profile is reported, never adopted.
- *
- * Mirror peers are read from the [Startup] settings configuration merge uses (MirrorPrimary,
- * ArbiterURL). [Mirrors] and [MapMirrors.<mirror>] exist (CPF reference), but no public CPF with them
- * filled in was found and the reference's field lists for them differ between versions, so their
- * entries are not parsed, only noted. A [MirrorSetMembers] section appears in no public CPF and not
- * in the reference.
+ * against the profile is reported, never adopted. Mirroring is read and compared in mirror.ts.
  */
 import { isIP } from "node:net";
 import {
@@ -24,9 +18,11 @@ import {
 } from "../catalog";
 import type { HostProfile, HostProfileInput, IrisSettings } from "../profile/model";
 import { cidrContains, isLoopback } from "../cidr";
-import { checkPort, Issues } from "../validate";
-import { getValue, parseCpf, sameName, sections, type CpfDocument } from "./cpf";
+import { Issues } from "../validate";
+import { getValue, parseCpf, sameName, type CpfDocument } from "./cpf";
+import { compareMirror, readMirror, type MirrorEndpoints } from "./mirror";
 import { releaseAtLeast } from "./release";
+import { entries, label, nonEmpty, optional, readPort } from "./values";
 
 /** `NAME=address,port` entries of [LicenseServers] and [ECPServers]. */
 export interface NamedServer {
@@ -53,14 +49,7 @@ export interface InstanceEndpoints {
         /** [ECPServers]: the data servers this instance connects to. */
         readonly servers: readonly NamedServer[];
     };
-    readonly mirror: {
-        readonly setName?: string;
-        readonly member?: string;
-        readonly primary?: string;
-        readonly arbiter?: { readonly address: string; readonly port: number };
-        /** [Mirrors] / [MapMirrors.*] sections that hold entries; their contents are not read (see above). */
-        readonly definitions: readonly string[];
-    };
+    readonly mirror: MirrorEndpoints;
     readonly telnet?: { readonly port: number };
 }
 
@@ -133,16 +122,7 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf", rele
         ...optional("applicationServers", count(irisCpf.ecpApplicationServers)),
         servers: namedServers(doc, irisCpfSections.ecpServers, issues),
     };
-    const arbiterUrl = text(irisCpf.arbiterUrl);
-    const mirror = {
-        ...optional("setName", text(irisCpf.mirrorSetName)),
-        ...optional("member", text(irisCpf.mirrorMember)),
-        ...optional("primary", text(irisCpf.mirrorPrimary)),
-        ...optional("arbiter", arbiterUrl === undefined ? undefined : readAddressPort(issues, label(irisCpf.arbiterUrl), arbiterUrl)),
-        definitions: [...new Set(sections(doc)
-            .filter((s) => s.entries.length > 0 && (sameName(s.name, irisCpfSections.mirrors) || s.name.toLowerCase().startsWith(irisCpfSections.mapMirrorsPrefix.toLowerCase())))
-            .map((s) => s.name))],
-    };
+    const mirror = readMirror(doc, issues);
     const telnetPort = port(irisEndpoints.telnet.cpf);
 
     const endpoints: InstanceEndpoints = {
@@ -281,23 +261,7 @@ function compare(profile: HostProfile, iris: IrisSettings, e: InstanceEndpoints)
         }
     }
 
-    const m = e.mirror;
-    if (!features.mirror) {
-        const configured = [
-            ...([[irisCpf.mirrorSetName, m.setName], [irisCpf.mirrorMember, m.member], [irisCpf.mirrorPrimary, m.primary]] as const)
-                .flatMap(([at, value]) => (value === undefined ? [] : [`${label(at)}=${value}`])),
-            ...(m.arbiter ? [`${label(irisCpf.arbiterUrl)}=${m.arbiter.address}:${m.arbiter.port}`] : []),
-            ...m.definitions.map((name) => `[${name}]`),
-        ];
-        if (configured.length > 0) deviate("iris.features.mirror", false, configured, "the instance is configured for mirroring but the profile does not use it: the firewall blocks mirror traffic");
-    } else {
-        if (m.primary !== undefined) peerListed("mirrorMembers", m.primary, `${label(irisCpf.mirrorPrimary)}=${m.primary}`, "mirror primary");
-        if (m.arbiter) {
-            const entry = `${label(irisCpf.arbiterUrl)}=${m.arbiter.address}:${m.arbiter.port}`;
-            peerListed("arbiter", m.arbiter.address, entry, "the arbiter");
-            portDiffers("iris.ports.iscAgent", ports.iscAgent, m.arbiter.port, "the arbiter's ISCAgent", label(irisCpf.arbiterUrl), true);
-        }
-    }
+    compareMirror(profile, iris, e.mirror, deviate, peerListed);
     return out;
 }
 
@@ -346,22 +310,6 @@ function remoteServers(servers: readonly NamedServer[]): NamedServer[] {
     return servers.filter((s) => isIP(s.address) === 0 || !isLoopback(s.address));
 }
 
-/** Parameters of every occurrence of a section, the last occurrence of a key winning as in getValue. */
-function entries(doc: CpfDocument, section: string): { key: string; value: string }[] {
-    const byKey = new Map<string, string>();
-    for (const s of sections(doc)) {
-        if (!sameName(s.name, section)) continue;
-        // Keys differing only in case are one key; the last spelling seen is kept.
-        for (const entry of s.entries) {
-            if (entry.kind !== "parameter") continue;
-            const known = [...byKey.keys()].find((k) => sameName(k, entry.key));
-            if (known !== undefined) byKey.delete(known);
-            byKey.set(entry.key, entry.value);
-        }
-    }
-    return [...byKey].map(([key, value]) => ({ key, value }));
-}
-
 /**
  * `NAME=address,port[,...]` entries. License server entries may list several servers as
  * `addr1,port1;addr2,port2` (the CPF reference); each becomes a server of that name.
@@ -374,36 +322,6 @@ function namedServers(doc: CpfDocument, section: string, issues: Issues, options
         const port = readPort(issues, field, portText);
         return address !== "" && port !== undefined ? [{ name: key, address, port }] : [];
     }));
-}
-
-function readPort(issues: Issues, field: string, text: string): number | undefined {
-    const value = /^\d+$/.test(text) ? Number(text) : text;
-    return checkPort(issues, field, value) ? value : undefined;
-}
-
-/** `address:port`, the address possibly in brackets (IPv6). */
-function readAddressPort(issues: Issues, field: string, text: string): { address: string; port: number } | undefined {
-    const colon = text.lastIndexOf(":");
-    const address = text.slice(0, Math.max(colon, 0)).replace(/^\[(.*)\]$/, "$1");
-    if (colon <= 0 || address === "") {
-        issues.fail(field, text, "must be address:port");
-        return undefined;
-    }
-    const port = readPort(issues, field, text.slice(colon + 1));
-    return port === undefined ? undefined : { address, port };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-    return value === "" ? undefined : value;
-}
-
-/** `{ [key]: value }`, or `{}` for undefined: a setting the file lacks leaves no `key: undefined` behind. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-    return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function label(at: CpfLocation): string {
-    return `[${at.section}] ${at.key}`;
 }
 
 function entryText(section: string, s: NamedServer): string {

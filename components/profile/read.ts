@@ -250,7 +250,8 @@ function readIrisMirror(issues: Issues, value: unknown, mirrored: boolean): Iris
         const a = readObject(issues, "iris.mirror.arbiter", raw.arbiter, ["address", "port"]) ?? {};
         const port = a.port ?? irisEndpoints.iscAgent.port;
         // The firewall opens addresses, so a host name would leave the arbiter unreachable.
-        if (checkIpAddress(issues, "iris.mirror.arbiter.address", a.address) && checkPort(issues, "iris.mirror.arbiter.port", port)) arbiter = { address: a.address, port };
+        const addressOk = checkIpAddress(issues, "iris.mirror.arbiter.address", a.address);
+        if (checkPort(issues, "iris.mirror.arbiter.port", port) && addressOk) arbiter = { address: a.address as string, port };
     }
     const vip = raw.virtualAddress;
     if (vip !== undefined) checkIpAddress(issues, "iris.mirror.virtualAddress", vip);

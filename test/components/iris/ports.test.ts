@@ -22,7 +22,9 @@ function applyMerge(cpfText: string, mergeText: string): string {
     return formatCpf(doc);
 }
 
-const noMirror = { definitions: [] };
+const noMirror = { members: [], definitions: [], configuredBy: [] };
+/** The full iris.cpf files: [MirrorMember] JoinMirror=0 and no mirror. */
+const notMirrored = { ...noMirror, joinMirror: false };
 /** Deviations other than the web server's, for partial files that leave [Startup] WebServer out. */
 /** Deviations other than the profile's license server, which the small files below do not list. */
 const besidesLicense = (deviations: Deviation[]) => deviations.filter((d) => d.field !== "network.licenseServers");
@@ -37,7 +39,7 @@ describe("readInstanceEndpoints: full iris.cpf files", () => {
             gateways: [],
             licenseServers: [{ name: "LOCAL", address: "127.0.0.1", port: 4001 }],
             ecp: { dataServers: 5, applicationServers: 1, servers: [{ name: "CACHE18DB", address: "10.1.50.66", port: 1972 }] },
-            mirror: noMirror,
+            mirror: notMirrored,
             telnet: { port: 23 },
         });
     });
@@ -50,7 +52,7 @@ describe("readInstanceEndpoints: full iris.cpf files", () => {
             gateways: [],
             licenseServers: [{ name: "LOCAL", address: "127.0.0.1", port: 4002 }],
             ecp: { dataServers: 2, applicationServers: 1, servers: [{ name: "CECP", address: "192.168.0.6", port: 41773 }] },
-            mirror: noMirror,
+            mirror: notMirrored,
             telnet: { port: 23 },
         });
     });
@@ -63,7 +65,7 @@ describe("readInstanceEndpoints: full iris.cpf files", () => {
             gateways: [],
             licenseServers: [{ name: "LOCAL", address: "127.0.0.1", port: 4002 }],
             ecp: { dataServers: 2, applicationServers: 1, servers: [] },
-            mirror: noMirror,
+            mirror: notMirrored,
             telnet: { port: 23 },
         });
     });
@@ -85,7 +87,7 @@ describe("readInstanceEndpoints: full iris.cpf files", () => {
             ],
             licenseServers: [{ name: "LOCAL", address: "127.0.0.1", port: 52773 }],
             ecp: { dataServers: 2, applicationServers: 1, servers: [] },
-            mirror: noMirror,
+            mirror: notMirrored,
             telnet: { port: 23 },
         });
     });
@@ -97,11 +99,13 @@ describe("readInstanceEndpoints: partial files", () => {
             setName: "mymirror",
             member: "backup",
             primary: "10.0.0.11",
-            arbiter: { address: "10.0.0.13", port: 2188 },
+            arbiter: { address: "10.0.0.13", port: 2188, at: "[Startup] ArbiterURL" },
+            members: [],
             definitions: [],
+            configuredBy: ["[Startup] MirrorSetName=mymirror", "[Startup] MirrorMember=backup", "[Startup] MirrorPrimary=10.0.0.11", "[Startup] ArbiterURL=10.0.0.13:2188"],
         });
         const shard = readInstanceEndpoints(fixture("merge-2020.4-mirrored-shard-data.conf"));
-        expect(shard.mirror).toEqual({ arbiter: { address: "10.0.0.100", port: 2188 }, definitions: [] });
+        expect(shard.mirror).toEqual({ arbiter: { address: "10.0.0.100", port: 2188, at: "[Startup] ArbiterURL" }, members: [], definitions: [], configuredBy: ["[Startup] ArbiterURL=10.0.0.100:2188"] });
         expect(shard.ecp).toEqual({ dataServers: 64, applicationServers: 64, servers: [] });
     });
 
@@ -116,19 +120,25 @@ describe("readInstanceEndpoints: partial files", () => {
         });
     });
 
-    it("reads a bind address, license servers, an IPv6 arbiter, and notes mirror sections without reading them", () => {
+    it("reads a bind address, license servers, an IPv6 arbiter, and the mirror sections' names", () => {
         const cpf = [
             "[Startup]", "DefaultPort=51773", "DefaultPortBindAddress=10.0.5.20", "WebServer=0", "ArbiterURL=[fd00:3::5]:2188",
             "[LicenseServers]", "LOCAL=127.0.0.1,4002", "LS1=10.2.0.10,4002",
-            "[Mirrors]", "MIRRORA=opaque",
-            "[MapMirrors.MIRRORA]", "MEMBER1=opaque",
+            "[Mirrors]", "MIRRORA=GUID",
+            "[MapMirrors.MIRRORA]", "MEMBER1=10.0.0.12",
             "[MapMirrors.EMPTY]",
         ].join("\n");
         const e = readInstanceEndpoints(cpf);
         expect(e.superserver).toEqual({ port: 51773, bindAddress: "10.0.5.20" });
         expect(e.webServer).toEqual({ kind: "unknown", port: 52773, unknown: "release", setting: "0" });
         expect(e.licenseServers).toEqual([{ name: "LOCAL", address: "127.0.0.1", port: 4002 }, { name: "LS1", address: "10.2.0.10", port: 4002 }]);
-        expect(e.mirror).toEqual({ arbiter: { address: "fd00:3::5", port: 2188 }, definitions: ["Mirrors", "MapMirrors.MIRRORA"] });
+        expect(e.mirror).toEqual({
+            setName: "MIRRORA",
+            arbiter: { address: "fd00:3::5", port: 2188, at: "[Startup] ArbiterURL" },
+            members: [{ mirror: "MIRRORA", name: "MEMBER1", agentAddress: "10.0.0.12" }],
+            definitions: ["Mirrors", "MapMirrors.MIRRORA"],
+            configuredBy: ["[Startup] ArbiterURL=fd00:3::5:2188", "[Mirrors]", "[MapMirrors.MIRRORA]"],
+        });
     });
 
     it("lets the last of repeated entries win, as IRIS does", () => {
