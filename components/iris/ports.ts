@@ -78,6 +78,7 @@ export interface Deviation {
 /**
  * Reads the endpoints an `iris.cpf` configures. Throws `CpfSyntaxError` (with the line) for a file that
  * is not a CPF, `ProfileError` naming `[Section] key` and the value for a value that is not usable.
+ * `release` is the IRIS release (`iris.version`), which decides how [Startup] WebServer reads.
  */
 export function readInstanceEndpoints(cpfText: string, source = "iris.cpf", release?: string): InstanceEndpoints {
     const doc = parseCpf(cpfText, { source });
