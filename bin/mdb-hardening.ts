@@ -10,6 +10,7 @@ import { defaultOsFamily } from "../components/catalog";
 import { renderHostScript } from "../components/host/script";
 import { CpfSyntaxError } from "../components/iris/cpf";
 import { renderMergeFile } from "../components/iris/merge";
+import { auditAfterMerge } from "../components/iris/apply";
 import { auditCpf } from "../components/iris/ports";
 import { hardeningOutput, hardeningPlan, type HardeningPlan } from "../components/plan";
 import { readProfileFile, type HostProfile } from "../components/profile";
@@ -30,7 +31,7 @@ const commands: Readonly<Record<string, Command>> = {
     plan: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print the hardening plan the components register as `hardening` (JSON)", example: "mdb-hardening plan profiles/yottadb.yaml --os-family rhel" },
     render: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print exactly the host script the components run as root", example: "mdb-hardening render profiles/yottadb.yaml > host.sh" },
     merge: { synopsis: "<profile.yaml>", files: 1, does: "print the IRIS configuration merge file of an IRIS database profile", example: "mdb-hardening merge iris.yaml > merge.cpf" },
-    "audit-cpf": { synopsis: "<profile.yaml> <iris.cpf>", files: 2, does: "print how an instance's iris.cpf deviates from the profile (exit 1 on any)", example: "mdb-hardening audit-cpf iris.yaml /usr/irissys/iris.cpf" },
+    "audit-cpf": { synopsis: "<profile.yaml> <iris.cpf>", files: 2, does: "print how an instance's iris.cpf deviates from the profile, each marked where the profile's merge file settles it (exit 1 on any)", example: "mdb-hardening audit-cpf iris.yaml /usr/irissys/iris.cpf" },
 };
 
 const exitCodes = "Exit codes: 0 done, 1 invalid input or deviations found, 2 usage error.";
@@ -146,9 +147,14 @@ function main(argv: string[]): number {
         case "audit-cpf": {
             const [profileFile, cpfFile] = files;
             try {
-                const deviations = auditCpf(load(profileFile), readFileSync(cpfFile, "utf8"), cpfFile);
+                const profile = load(profileFile);
+                const cpf = readFileSync(cpfFile, "utf8");
+                const deviations = auditCpf(profile, cpf, cpfFile);
+                // Each deviation says whether the profile's merge file settles it (predicted by applying it to this CPF).
+                const remaining = auditAfterMerge(profile, cpf, cpfFile);
                 for (const d of deviations) {
-                    process.stdout.write(`${cpfFile}: ${d.field}: ${d.message} (profile: ${JSON.stringify(d.profile) ?? "none"}, instance: ${JSON.stringify(d.instance) ?? "none"})\n`);
+                    const settled = !remaining.some((r) => r.field === d.field && r.message === d.message);
+                    process.stdout.write(`${cpfFile}: ${d.field}: ${d.message} (profile: ${JSON.stringify(d.profile) ?? "none"}, instance: ${JSON.stringify(d.instance) ?? "none"})${settled ? "; the merge file settles it" : ""}\n`);
                 }
                 if (deviations.length === 0) process.stdout.write(`${cpfFile}: matches ${profileFile}\n`);
                 return deviations.length === 0 ? 0 : 1;

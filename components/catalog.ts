@@ -162,7 +162,50 @@ export const irisCpf = {
     mirrorPrimary: { section: "Startup", key: "MirrorPrimary" },
     /** `address:port` of the arbiter's ISCAgent. */
     arbiterUrl: { section: "Startup", key: "ArbiterURL" },
+    /** This instance's name in its mirror: its own entry in [MapMirrors.<mirror>] (CPF reference, [MirrorMember] SystemName). */
+    mirrorSystemName: { section: "MirrorMember", key: "SystemName" },
+    /** 0: the instance ignores its mirror configuration at startup (CPF reference, [MirrorMember] JoinMirror; a setting, not a merge action). */
+    joinMirror: { section: "MirrorMember", key: "JoinMirror" },
 } as const satisfies Record<string, CpfLocation>;
+
+/**
+ * How `[Startup] WebServer` reads by IRIS release (the current CPF reference): up to 2023.1 a file
+ * without it runs the private web server (default 1); from 2023.2 new installs ship none (default 0,
+ * upgrades keep 1) and `WebServer=0` with a port names an external web server's port (the 2025.3
+ * sample CPF: `WebServer=0`, `WebServerPort=80`). `[ConfigFile] Version` is the CPF format's version
+ * (`2020.15` in a 2020.1 file), not the release, so the release comes from the profile (`iris.version`).
+ */
+export const irisWebServerReleases = {
+    /** The first release where `WebServer=0` with a port means an external web server. */
+    externalSince: "2023.2",
+    /** The last release where a missing `WebServer` means on. */
+    defaultOnUntil: "2023.1",
+} as const;
+
+/**
+ * Mirror definitions in a CPF (CPF reference, [Mirrors] and [MapMirrors.<mirror>] topics). Values are
+ * 0-based positions in an entry's comma-separated list after `Name=`.
+ *  - [Mirrors] `Name=a,b,...`: h (7) is VirtualAddress, as the Caché reference names the same slot; the
+ *    IRIS synopsis writes slot j as `j|k`, read as the arbiter's `address|port` (ArbiterNode; the
+ *    IRIS topic does not spell out j, so any other value there is left unread).
+ *  - [MapMirrors.<mirror>] `Name=a,b,c,d,...`: a (0) AgentAddress, b (1) AgentPort, d (3)
+ *    SuperServerAddress (the address mirror-aware clients and the other members reach it on).
+ */
+export const irisMirrorEntries = {
+    mirrors: { virtualAddress: 7, arbiter: 9 },
+    mapMirrors: { agentAddress: 0, agentPort: 1, superserverAddress: 3 },
+} as const;
+
+/**
+ * Merge-file operations ([Actions]) the hardening reads or predicts (CPF reference, [Actions] topics).
+ * `ConfigMirror:Name=,Member=,Primary=[,ArbiterURL=host:port,...]` configures a mirror member;
+ * `CreateMirror:Name=[,...]` takes Config.Mirrors properties (VirtualAddress among them). No
+ * `JoinMirror` action is documented: JoinMirror is the [MirrorMember] setting (irisCpf.joinMirror).
+ */
+export const irisMergeActions = {
+    configMirror: "ConfigMirror",
+    createMirror: "CreateMirror",
+} as const;
 
 /** CPF sections whose entries are lists (`name=value,...`) rather than single settings. */
 export const irisCpfSections = {

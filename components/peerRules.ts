@@ -17,6 +17,8 @@ export interface PeerRule {
     /** Who needs the rule: a role (any product when absent: SSH), and an IRIS feature on top. */
     readonly role?: Role;
     readonly feature?: IrisFeature;
+    /** `arbiter`: the port is the arbiter's own ISCAgent port (`iris.mirror.arbiter.port`) where the profile gives one. */
+    readonly peerPort?: "arbiter";
     /** Why the rule exists; only characters AWS accepts in rule descriptions. */
     readonly description: string;
 }
@@ -38,7 +40,7 @@ export const peerRules: readonly PeerRule[] = [
     { list: "ecpDataServers", direction: "egress", endpoint: "superserver", role: "database", feature: "ecp", description: "ECP to data servers" },
     { list: "mirrorMembers", direction: "egress", endpoint: "superserver", role: "database", feature: "mirror", description: "IRIS superserver (mirroring) to mirror members" },
     { list: "mirrorMembers", direction: "egress", endpoint: "iscAgent", role: "database", feature: "mirror", description: "ISCAgent on mirror members" },
-    { list: "arbiter", direction: "egress", endpoint: "iscAgent", role: "database", feature: "mirror", description: "ISCAgent on the arbiter" },
+    { list: "arbiter", direction: "egress", endpoint: "iscAgent", role: "database", feature: "mirror", peerPort: "arbiter", description: "ISCAgent on the arbiter" },
     { list: "snmpManagers", direction: "egress", endpoint: "snmpTrap", role: "database", feature: "monitor", description: "SNMP traps to SNMP managers" },
     { list: "licenseClients", direction: "egress", endpoint: "licenseQueryCallback", role: "license-server", description: "License query results to IRIS instances (TCP callback)" },
 ];

@@ -48,7 +48,7 @@ function drafts(p: HostProfile): NetworkRule[] {
     const n = p.network;
     const fromTable = peerRules
         .filter((r) => ruleApplies(r, p.roles, p.iris?.features))
-        .map((r): NetworkRule => ({ direction: r.direction, endpoint: r.endpoint, protocol: endpoints[r.endpoint].protocol, port: endpointPort(p, r.endpoint), cidrs: n[r.list], description: r.description }));
+        .map((r): NetworkRule => ({ direction: r.direction, endpoint: r.endpoint, protocol: endpoints[r.endpoint].protocol, port: (r.peerPort === "arbiter" ? p.iris?.mirror?.arbiter?.port : undefined) ?? endpointPort(p, r.endpoint), cidrs: n[r.list], description: r.description }));
     const declared = (direction: Direction, rule: DeclaredRule, cidrs: readonly string[]): NetworkRule =>
         ({ direction, endpoint: `custom:${rule.name}`, protocol: rule.protocol, port: rule.port, cidrs, description: `Declared ${direction} ${rule.name}` });
     return [

@@ -14,10 +14,12 @@ import {
     irisJdbcGatewayDefinition,
     irisModifyService,
     irisServices,
+    irisWebServerReleases,
     type CpfLocation,
 } from "../catalog";
-import type { HostProfile, IrisFeature } from "../profile/model";
+import type { HostProfile, IrisFeature, IrisSettings } from "../profile/model";
 import { irisInstanceOf } from "./ports";
+import { releaseAtLeast } from "./release";
 
 /** Features whose service the merge switches on or off with them. */
 const featureServices = ["ecp", "mirror", "monitor"] as const satisfies readonly (IrisFeature & keyof typeof irisServices)[];
@@ -39,11 +41,16 @@ export function renderMergeFile(profile: HostProfile): string {
         note(irisCpf.superserverBindAddress.section, "Superserver bound to one address: iris.superserverBindAddress");
         set(irisCpf.superserverBindAddress, iris.superserverBindAddress);
     }
+    const webServerPort = webServerPortOwner(iris);
     note(irisCpf.webServer.section, features.privateWebServer
         ? "Private web server on (iris.features.privateWebServer; never in production), port iris.ports.webServer"
-        : "Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer");
+        : webServerPort === "private"
+          ? "Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer"
+          : webServerPort === "external"
+            ? `Private web server off (iris.features.privateWebServer); on IRIS ${iris.version} (iris.version) WebServerPort is an external web server's, left as it is`
+            : `Private web server off (iris.features.privateWebServer); WebServerPort left as it is: iris.version is not declared, and from IRIS ${irisWebServerReleases.externalSince} it may be an external web server's`);
     set(irisCpf.webServer, features.privateWebServer ? 1 : 0);
-    set(irisEndpoints.webServer.cpf, ports.webServer);
+    if (webServerPort === "private") set(irisEndpoints.webServer.cpf, ports.webServer);
     // With ECP in use the connection limits are a sizing decision the profile does not hold.
     if (!features.ecp) {
         note(irisCpf.ecpDataServers.section, "ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers");
@@ -75,7 +82,17 @@ export function renderMergeFile(profile: HostProfile): string {
     return [...header, ...body].join("\n") + "\n";
 }
 
-/** A [LicenseServers] entry needs one address: each license server must be listed as a host CIDR. */
+/**
+ * Whose port `WebServerPort` is once the merge file has run: the private web server's when the profile
+ * runs it or the release is up to 2023.1; from 2023.2 `WebServer=0` with a port is an external web
+ * server's (catalog: irisWebServerReleases), which the merge file must not rewrite; unknown without a release.
+ */
+function webServerPortOwner(iris: IrisSettings): "private" | "external" | "unknown" {
+    if (iris.features.privateWebServer) return "private";
+    if (iris.version === undefined) return "unknown";
+    return releaseAtLeast(iris.version, irisWebServerReleases.externalSince) ? "external" : "private";
+}
+
 /** Validation makes each license server a single host (/32 or /128); the entry wants the bare address. */
 function licenseServerAddresses(profile: HostProfile): string[] {
     return profile.network.licenseServers.map((cidr) => cidr.slice(0, cidr.indexOf("/")));

@@ -5,26 +5,24 @@
  * the security group and the host firewall open what the instance really uses; `auditCpf` lists every
  * disagreement for the host summary. Ports follow the instance (they are facts about it); features do
  * not (they are the profile's decision, which the merge file applies), so a feature the instance runs
- * against the profile is reported, never adopted.
- *
- * Mirror peers are read from the [Startup] settings configuration merge uses (MirrorPrimary,
- * ArbiterURL). [Mirrors] and [MapMirrors.<mirror>] exist (CPF reference), but no public CPF with them
- * filled in was found and the reference's field lists for them differ between versions, so their
- * entries are not parsed, only noted. A [MirrorSetMembers] section appears in no public CPF and not
- * in the reference.
+ * against the profile is reported, never adopted. Mirroring is read and compared in mirror.ts.
  */
 import { isIP } from "node:net";
 import {
     irisCpf,
     irisCpfSections,
     irisEndpoints,
+    irisWebServerReleases,
     products,
     type CpfLocation,
 } from "../catalog";
 import type { HostProfile, HostProfileInput, IrisSettings } from "../profile/model";
 import { cidrContains, isLoopback } from "../cidr";
-import { checkPort, Issues } from "../validate";
-import { getValue, parseCpf, sameName, sections, type CpfDocument } from "./cpf";
+import { Issues } from "../validate";
+import { getValue, parseCpf, sameName, type CpfDocument } from "./cpf";
+import { compareMirror, readMirror, type MirrorEndpoints } from "./mirror";
+import { releaseAtLeast } from "./release";
+import { entries, label, nonEmpty, optional, readPort } from "./values";
 
 /** `NAME=address,port` entries of [LicenseServers] and [ECPServers]. */
 export interface NamedServer {
@@ -37,9 +35,7 @@ export interface NamedServer {
 export interface InstanceEndpoints {
     /** DefaultPort (the IRIS default where the file has none) and DefaultPortBindAddress (unset when empty). */
     readonly superserver: { readonly port: number; readonly bindAddress?: string };
-    /** WebServer (unset where the file has none) and WebServerPort. */
-    /** WebServer (unset where the file has none) and WebServerPort; `WebServerPort=0` disables it and leaves no port. */
-    readonly webServer: { readonly enabled?: boolean; readonly port?: number };
+    readonly webServer: WebServer;
     /** From [Gateways] `%JDBC Server` in versions that have it, else [SQL] JDBCGatewayPort; unset when neither exists. */
     readonly jdbcGateway?: { readonly port: number; readonly location: CpfLocation };
     /** Every [Gateways] entry (external language servers), the JDBC one included. */
@@ -53,16 +49,22 @@ export interface InstanceEndpoints {
         /** [ECPServers]: the data servers this instance connects to. */
         readonly servers: readonly NamedServer[];
     };
-    readonly mirror: {
-        readonly setName?: string;
-        readonly member?: string;
-        readonly primary?: string;
-        readonly arbiter?: { readonly address: string; readonly port: number };
-        /** [Mirrors] / [MapMirrors.*] sections that hold entries; their contents are not read (see above). */
-        readonly definitions: readonly string[];
-    };
+    readonly mirror: MirrorEndpoints;
     readonly telnet?: { readonly port: number };
 }
+
+/**
+ * What [Startup] WebServer and WebServerPort mean for the instance's release (catalog:
+ * irisWebServerReleases): no web server (`WebServerPort=0`), the private one (running or not) on its
+ * port, an external web server's port (2023.2+ `WebServer=0`), or unknown because the release is
+ * undeclared (`release`) or a 2023.2+ file has no WebServer (`install`: new installs off, upgrades on).
+ */
+export type WebServer =
+    | { readonly kind: "none" }
+    /** `byDefault`: no WebServer, which up to 2023.1 means on. */
+    | { readonly kind: "private"; readonly running: boolean; readonly port: number; readonly byDefault?: true }
+    | { readonly kind: "external"; readonly port: number }
+    | { readonly kind: "unknown"; readonly port: number; readonly unknown: "release" | "install"; readonly setting?: "0" };
 
 /** A way the instance's configuration differs from the profile. */
 export interface Deviation {
@@ -76,8 +78,9 @@ export interface Deviation {
 /**
  * Reads the endpoints an `iris.cpf` configures. Throws `CpfSyntaxError` (with the line) for a file that
  * is not a CPF, `ProfileError` naming `[Section] key` and the value for a value that is not usable.
+ * `release` is the IRIS release (`iris.version`), which decides how [Startup] WebServer reads.
  */
-export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): InstanceEndpoints {
+export function readInstanceEndpoints(cpfText: string, source = "iris.cpf", release?: string): InstanceEndpoints {
     const doc = parseCpf(cpfText, { source });
     const issues = new Issues();
     const text = (at: CpfLocation): string | undefined => nonEmpty(getValue(doc, at.section, at.key));
@@ -106,11 +109,7 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         port: port(irisEndpoints.superserver.cpf) ?? irisEndpoints.superserver.port,
         ...optional("bindAddress", text(irisCpf.superserverBindAddress)),
     };
-    // The CPF reference: WebServerPort=0 means no web server, whatever WebServer says.
-    const webServerOff = text(irisEndpoints.webServer.cpf) === "0";
-    const webServer = webServerOff
-        ? { enabled: false }
-        : { ...optional("enabled", flag(irisCpf.webServer)), port: port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port };
+    const webServer = readWebServer(text(irisEndpoints.webServer.cpf) === "0", flag(irisCpf.webServer), () => port(irisEndpoints.webServer.cpf) ?? irisEndpoints.webServer.port, release);
     const jdbcSql = port(irisEndpoints.jdbcGateway.cpf);
     const gateways = entries(doc, irisCpfSections.gateways).flatMap(({ key, value }) => {
         const [type, portText = ""] = value.split(",");
@@ -124,16 +123,7 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
         ...optional("applicationServers", count(irisCpf.ecpApplicationServers)),
         servers: namedServers(doc, irisCpfSections.ecpServers, issues),
     };
-    const arbiterUrl = text(irisCpf.arbiterUrl);
-    const mirror = {
-        ...optional("setName", text(irisCpf.mirrorSetName)),
-        ...optional("member", text(irisCpf.mirrorMember)),
-        ...optional("primary", text(irisCpf.mirrorPrimary)),
-        ...optional("arbiter", arbiterUrl === undefined ? undefined : readAddressPort(issues, label(irisCpf.arbiterUrl), arbiterUrl)),
-        definitions: [...new Set(sections(doc)
-            .filter((s) => s.entries.length > 0 && (sameName(s.name, irisCpfSections.mirrors) || s.name.toLowerCase().startsWith(irisCpfSections.mapMirrorsPrefix.toLowerCase())))
-            .map((s) => s.name))],
-    };
+    const mirror = readMirror(doc, issues);
     const telnetPort = port(irisEndpoints.telnet.cpf);
 
     const endpoints: InstanceEndpoints = {
@@ -152,6 +142,17 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
     return endpoints;
 }
 
+function readWebServer(portZero: boolean, setting: boolean | undefined, port: () => number, release: string | undefined): WebServer {
+    // The CPF reference: WebServerPort=0 means no web server, whatever WebServer says.
+    if (portZero) return { kind: "none" };
+    const p = port();
+    if (setting === true) return { kind: "private", running: true, port: p };
+    if (release === undefined) return { kind: "unknown", port: p, unknown: "release", ...(setting === false ? { setting: "0" as const } : {}) };
+    const current = releaseAtLeast(release, irisWebServerReleases.externalSince);
+    if (setting === false) return current ? { kind: "external", port: p } : { kind: "private", running: false, port: p };
+    return current ? { kind: "unknown", port: p, unknown: "install" } : { kind: "private", running: true, port: p, byDefault: true };
+}
+
 /**
  * The profile with `iris.ports` following the instance, as input to validate again (`validateProfile`,
  * which every component runs: an instance port may collide with another port of the profile), and
@@ -159,13 +160,14 @@ export function readInstanceEndpoints(cpfText: string, source = "iris.cpf"): Ins
  */
 export function reconcile(profile: HostProfile, cpfText: string, source = "iris.cpf"): { input: HostProfileInput; deviations: Deviation[] } {
     const iris = irisInstanceOf(profile);
-    const e = readInstanceEndpoints(cpfText, source);
+    const e = readInstanceEndpoints(cpfText, source, iris.version);
     // The profile has one license server port; it follows the instance only where the instance's remote servers agree on one.
     const licensePorts = new Set(remoteServers(e.licenseServers).map((s) => s.port));
     const ports = {
         ...iris.ports,
         superserver: e.superserver.port,
-        webServer: e.webServer.port ?? iris.ports.webServer,
+        // Only the private web server's port is the profile's: an external one's is not, and an unknown one may not be.
+        webServer: e.webServer.kind === "private" ? e.webServer.port : iris.ports.webServer,
         jdbcGateway: e.jdbcGateway?.port ?? iris.ports.jdbcGateway,
         licenseServer: licensePorts.size === 1 ? [...licensePorts][0] : iris.ports.licenseServer,
     };
@@ -177,7 +179,8 @@ export function reconcile(profile: HostProfile, cpfText: string, source = "iris.
 
 /** How the instance configured by `cpfText` deviates from the profile; empty when it matches. */
 export function auditCpf(profile: HostProfile, cpfText: string, source = "iris.cpf"): Deviation[] {
-    return compare(profile, irisInstanceOf(profile), readInstanceEndpoints(cpfText, source));
+    const iris = irisInstanceOf(profile);
+    return compare(profile, iris, readInstanceEndpoints(cpfText, source, iris.version));
 }
 
 /** The IRIS settings of a profile whose host runs an IRIS instance; `ProfileError` for any other profile. */
@@ -212,12 +215,7 @@ function compare(profile: HostProfile, iris: IrisSettings, e: InstanceEndpoints)
         deviate("iris.superserverBindAddress", iris.superserverBindAddress, e.superserver.bindAddress ?? "", `the superserver binds to ${e.superserver.bindAddress ?? "every address"} (${label(irisCpf.superserverBindAddress)}), the profile binds it to ${iris.superserverBindAddress}`);
     }
 
-    if (e.webServer.enabled !== undefined && e.webServer.enabled !== features.privateWebServer) {
-        deviate("iris.features.privateWebServer", features.privateWebServer, e.webServer.enabled, e.webServer.enabled
-            ? `the private web server runs (${label(irisCpf.webServer)}=1) but the profile has it off: the firewall keeps its port closed and the merge file turns it off`
-            : `the private web server is off (${label(irisCpf.webServer)}=0) but the profile uses it`);
-    }
-    if (e.webServer.port !== undefined) portDiffers("iris.ports.webServer", ports.webServer, e.webServer.port, "the private web server", label(irisEndpoints.webServer.cpf), features.privateWebServer);
+    compareWebServer(iris, n.ingress, e.webServer, deviate, portDiffers);
 
     // Only a gateway the profile uses has its port written by the merge file and opened, so only its port is compared.
     if (features.jdbcGateway) {
@@ -264,45 +262,53 @@ function compare(profile: HostProfile, iris: IrisSettings, e: InstanceEndpoints)
         }
     }
 
-    const m = e.mirror;
-    if (!features.mirror) {
-        const configured = [
-            ...([[irisCpf.mirrorSetName, m.setName], [irisCpf.mirrorMember, m.member], [irisCpf.mirrorPrimary, m.primary]] as const)
-                .flatMap(([at, value]) => (value === undefined ? [] : [`${label(at)}=${value}`])),
-            ...(m.arbiter ? [`${label(irisCpf.arbiterUrl)}=${m.arbiter.address}:${m.arbiter.port}`] : []),
-            ...m.definitions.map((name) => `[${name}]`),
-        ];
-        if (configured.length > 0) deviate("iris.features.mirror", false, configured, "the instance is configured for mirroring but the profile does not use it: the firewall blocks mirror traffic");
-    } else {
-        if (m.primary !== undefined) peerListed("mirrorMembers", m.primary, `${label(irisCpf.mirrorPrimary)}=${m.primary}`, "mirror primary");
-        if (m.arbiter) {
-            const entry = `${label(irisCpf.arbiterUrl)}=${m.arbiter.address}:${m.arbiter.port}`;
-            peerListed("arbiter", m.arbiter.address, entry, "the arbiter");
-            portDiffers("iris.ports.iscAgent", ports.iscAgent, m.arbiter.port, "the arbiter's ISCAgent", label(irisCpf.arbiterUrl), true);
-        }
-    }
+    compareMirror(profile, iris, e.mirror, deviate, peerListed);
     return out;
+}
+
+type Deviate = (field: string, profile: unknown, instance: unknown, message: string) => void;
+type PortDiffers = (field: string, profilePort: number, instancePort: number, what: string, where: string, opened: boolean) => void;
+
+function compareWebServer(iris: IrisSettings, ingress: HostProfile["network"]["ingress"], w: WebServer, deviate: Deviate, portDiffers: PortDiffers): void {
+    const wanted = iris.features.privateWebServer;
+    const setting = label(irisCpf.webServer);
+    const portAt = label(irisEndpoints.webServer.cpf);
+    if (w.kind === "none") {
+        if (wanted) deviate("iris.features.privateWebServer", true, `${portAt}=0`, `the instance has no web server (${portAt}=0) but the profile uses the private one`);
+        return;
+    }
+    if (w.kind === "private") {
+        if (w.running !== wanted) {
+            deviate("iris.features.privateWebServer", wanted, w.running, w.running
+                ? `the private web server runs (${w.byDefault ? `no ${setting}: on up to IRIS ${irisWebServerReleases.defaultOnUntil}` : `${setting}=1`}) but the profile has it off: the firewall keeps its port closed and the merge file turns it off`
+                : `the private web server is off (${setting}=0) but the profile uses it`);
+        }
+        portDiffers("iris.ports.webServer", iris.ports.webServer, w.port, "the private web server", portAt, wanted);
+        return;
+    }
+    if (w.kind === "external") {
+        // Its port is the external web server's: the merge file leaves it, and it is not iris.ports.webServer.
+        const instance = `${setting}=0, ${portAt}=${w.port}`;
+        if (wanted) deviate("iris.features.privateWebServer", true, instance, `the instance uses an external web server on port ${w.port} (IRIS ${iris.version}: ${setting}=0 with a port), not the private one the profile uses`);
+        // The private web server's port that turning it off leaves behind (iris.ports.webServer) is not taken for an external one.
+        else if (w.port !== iris.ports.webServer && !ingress.some((r) => r.port === w.port && r.protocol === "tcp")) {
+            deviate("network.ingress", ingress, instance, `the instance uses an external web server on port ${w.port} (IRIS ${iris.version}: ${setting}=0 with a port); if it runs on this host, declare it in network.ingress: the firewall opens no port for it`);
+        }
+        return;
+    }
+    const instance = w.setting === undefined ? `no ${setting}, ${portAt}=${w.port}` : `${setting}=0, ${portAt}=${w.port}`;
+    if (w.unknown === "install") {
+        deviate("iris.features.privateWebServer", wanted, instance, `whether the private web server runs cannot be known from this CPF: IRIS ${iris.version} without ${setting} is off on a new install, on after an upgrade; the merge file sets it`);
+    } else {
+        deviate("iris.version", undefined, instance, w.setting === undefined
+            ? `whether the private web server runs depends on the IRIS release (no ${setting}: on up to ${irisWebServerReleases.defaultOnUntil}, not known from ${irisWebServerReleases.externalSince}); declare iris.version`
+            : `port ${w.port} is the private web server's (off) up to IRIS ${irisWebServerReleases.defaultOnUntil}, an external web server's from ${irisWebServerReleases.externalSince}; declare iris.version`);
+    }
 }
 
 /** Servers reached over the network: loopback entries (the LOCAL license server) never cross a firewall. */
 function remoteServers(servers: readonly NamedServer[]): NamedServer[] {
     return servers.filter((s) => isIP(s.address) === 0 || !isLoopback(s.address));
-}
-
-/** Parameters of every occurrence of a section, the last occurrence of a key winning as in getValue. */
-function entries(doc: CpfDocument, section: string): { key: string; value: string }[] {
-    const byKey = new Map<string, string>();
-    for (const s of sections(doc)) {
-        if (!sameName(s.name, section)) continue;
-        // Keys differing only in case are one key; the last spelling seen is kept.
-        for (const entry of s.entries) {
-            if (entry.kind !== "parameter") continue;
-            const known = [...byKey.keys()].find((k) => sameName(k, entry.key));
-            if (known !== undefined) byKey.delete(known);
-            byKey.set(entry.key, entry.value);
-        }
-    }
-    return [...byKey].map(([key, value]) => ({ key, value }));
 }
 
 /**
@@ -317,36 +323,6 @@ function namedServers(doc: CpfDocument, section: string, issues: Issues, options
         const port = readPort(issues, field, portText);
         return address !== "" && port !== undefined ? [{ name: key, address, port }] : [];
     }));
-}
-
-function readPort(issues: Issues, field: string, text: string): number | undefined {
-    const value = /^\d+$/.test(text) ? Number(text) : text;
-    return checkPort(issues, field, value) ? value : undefined;
-}
-
-/** `address:port`, the address possibly in brackets (IPv6). */
-function readAddressPort(issues: Issues, field: string, text: string): { address: string; port: number } | undefined {
-    const colon = text.lastIndexOf(":");
-    const address = text.slice(0, Math.max(colon, 0)).replace(/^\[(.*)\]$/, "$1");
-    if (colon <= 0 || address === "") {
-        issues.fail(field, text, "must be address:port");
-        return undefined;
-    }
-    const port = readPort(issues, field, text.slice(colon + 1));
-    return port === undefined ? undefined : { address, port };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-    return value === "" ? undefined : value;
-}
-
-/** `{ [key]: value }`, or `{}` for undefined: a setting the file lacks leaves no `key: undefined` behind. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-    return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function label(at: CpfLocation): string {
-    return `[${at.section}] ${at.key}`;
 }
 
 function entryText(section: string, s: NamedServer): string {

@@ -3,6 +3,7 @@
  * that uses it (the peer-rule table says which), and no two listeners share a port.
  */
 import { configurableIrisPorts, irisEndpoints, products, type Protocol } from "../catalog";
+import { cidrContains } from "../cidr";
 import { peerListRefusals, peerRules, ruleApplies } from "../peerRules";
 import type { Issues } from "../validate";
 import { productionEnvironment, type HostProfile, type PeerList, type Role } from "./model";
@@ -35,6 +36,14 @@ function checkPeerLists(issues: Issues, p: HostProfile): void {
     needs("licenseClients", has("license-server"), "a license server needs the instances it serves");
     needs("mirrorMembers", (f.mirror && has("database")) || has("arbiter"), "mirroring needs the other members' addresses");
     if (f.ecp && !has("database")) issues.fail("iris.features.ecp", true, "ECP is served by the database role");
+    const m = p.iris.mirror;
+    if (m?.arbiter && !n.arbiter.some((cidr) => cidrContains(cidr, m.arbiter!.address))) {
+        issues.fail("iris.mirror.arbiter.address", m.arbiter.address, "is not in network.arbiter, the list the firewall lets the host reach the arbiter in");
+    }
+    // A superserver bound to one address refuses the clients that come to the mirror's virtual address.
+    if (m?.virtualAddress !== undefined && p.iris.superserverBindAddress !== undefined && m.virtualAddress !== p.iris.superserverBindAddress) {
+        issues.fail("iris.superserverBindAddress", p.iris.superserverBindAddress, `binds the superserver to one address, so clients of the mirror's virtual address ${m.virtualAddress} (iris.mirror.virtualAddress) are refused`);
+    }
 }
 
 /** Every port the profile configures on the host, used or not, with what it belongs to. */

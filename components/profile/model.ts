@@ -24,6 +24,20 @@ export interface IrisSettings {
     readonly ports: Readonly<Record<ConfigurableIrisPort, number>>;
     /** One local address the superserver binds to (`[Startup] DefaultPortBindAddress`); unset: the instance's own setting. */
     readonly superserverBindAddress?: string;
+    /**
+     * The IRIS product release (`2024.1`), which decides how `[Startup] WebServer` reads; unset: what
+     * depends on it is reported as unknown. Not `[ConfigFile] Version`, which is the CPF format's.
+     */
+    readonly version?: string;
+    /** Mirror endpoints beyond the peer lists (`iris.features.mirror` only). */
+    readonly mirror?: IrisMirrorSettings;
+}
+
+export interface IrisMirrorSettings {
+    /** The arbiter's ISCAgent (its address must be in `network.arbiter`); its port defaults to the catalog's ISCAgent port. */
+    readonly arbiter?: { readonly address: string; readonly port: number };
+    /** The mirror's virtual IP address, which clients reach the primary on. */
+    readonly virtualAddress?: string;
 }
 
 export interface DistributionSettings {

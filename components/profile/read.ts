@@ -40,6 +40,7 @@ import {
     readStrings,
     type Raw,
 } from "../validate";
+import { releasePattern } from "../iris/release";
 import { checkConsistency } from "./consistency";
 import {
     environments,
@@ -51,6 +52,7 @@ import {
     type DistributionSettings,
     type HardeningSwitches,
     type HostProfile,
+    type IrisMirrorSettings,
     type IrisSettings,
     type NetworkSettings,
     type PeerList,
@@ -200,7 +202,7 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
 }
 
 function readIris(issues: Issues, value: unknown): IrisSettings {
-    const raw = readObject(issues, "iris", value, ["instance", "installDir", "features", "ports", "superserverBindAddress"]) ?? {};
+    const raw = readObject(issues, "iris", value, ["instance", "installDir", "features", "ports", "superserverBindAddress", "version", "mirror"]) ?? {};
     const instance = raw.instance ?? products.iris.defaultInstance;
     if (typeof instance !== "string" || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(instance)) {
         issues.fail("iris.instance", instance, "must be an IRIS instance name (a letter, then letters, digits, '_' or '-')");
@@ -218,13 +220,43 @@ function readIris(issues: Issues, value: unknown): IrisSettings {
     );
     const bind = raw.superserverBindAddress;
     if (bind !== undefined) checkIpAddress(issues, "iris.superserverBindAddress", bind);
+    const version = readIrisRelease(issues, raw.version);
+    const mirror = readIrisMirror(issues, raw.mirror, features.mirror === true);
     return {
         instance: instance as string,
         installDir: installDir as string,
         features: features as IrisSettings["features"],
         ports: ports as IrisSettings["ports"],
         ...(typeof bind === "string" ? { superserverBindAddress: bind } : {}),
+        ...(version !== undefined ? { version } : {}),
+        ...(mirror !== undefined ? { mirror } : {}),
     };
+}
+
+/** `YYYY.N`; YAML reads an unquoted `2024.1` as a number, which is taken as written. */
+function readIrisRelease(issues: Issues, value: unknown): string | undefined {
+    if (value === undefined) return undefined;
+    const text = typeof value === "number" ? String(value) : value;
+    if (typeof text === "string" && releasePattern.test(text)) return text;
+    issues.fail("iris.version", value, "must be the IRIS release as YEAR.N (e.g. \"2024.1\"), not the CPF's [ConfigFile] Version");
+    return undefined;
+}
+
+function readIrisMirror(issues: Issues, value: unknown, mirrored: boolean): IrisMirrorSettings | undefined {
+    if (value === undefined) return undefined;
+    if (!mirrored) issues.fail("iris.mirror", value, "applies to mirrored instances only (iris.features.mirror: true)");
+    const raw = readObject(issues, "iris.mirror", value, ["arbiter", "virtualAddress"]) ?? {};
+    let arbiter: IrisMirrorSettings["arbiter"];
+    if (raw.arbiter !== undefined) {
+        const a = readObject(issues, "iris.mirror.arbiter", raw.arbiter, ["address", "port"]) ?? {};
+        const port = a.port ?? irisEndpoints.iscAgent.port;
+        // The firewall opens addresses, so a host name would leave the arbiter unreachable.
+        const addressOk = checkIpAddress(issues, "iris.mirror.arbiter.address", a.address);
+        if (checkPort(issues, "iris.mirror.arbiter.port", port) && addressOk) arbiter = { address: a.address as string, port };
+    }
+    const vip = raw.virtualAddress;
+    if (vip !== undefined) checkIpAddress(issues, "iris.mirror.virtualAddress", vip);
+    return { ...(arbiter ? { arbiter } : {}), ...(typeof vip === "string" ? { virtualAddress: vip } : {}) };
 }
 
 function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yottadb"): DistributionSettings | undefined {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderMergeFile } from "../../components/iris/merge";
+import { auditAfterMerge } from "../../components/iris/apply";
 import { auditCpf } from "../../components/iris/ports";
 import { hardeningOutput, hardeningPlan } from "../../components/plan";
 import { parseProfile } from "../../components/profile";
@@ -66,6 +67,27 @@ describe("mdb-hardening CLI", () => {
         expect(r.stdout.trim().split("\n")).toHaveLength(deviations.length);
         expect(r.stdout).toContain(`${cpfPath}: ${deviations[0].field}: ${deviations[0].message}`);
     });
+
+    const mirrored = "iris: { version: \"2024.1\", features: { mirror: true }, mirror: { arbiter: { address: 10.0.0.13 }, virtualAddress: 10.0.0.50 } }\n"
+        + "network: { adminCidrs: [10.9.0.0/24], appClients: [10.1.0.0/24], licenseServers: [10.2.0.10/32], mirrorMembers: [10.0.0.11/32], arbiter: [10.0.0.13/32] }\n";
+    it.each([
+        ["self-2024.1-external-web-server.cpf", "iris: { version: 2024.1 }\nnetwork: { adminCidrs: [10.9.0.0/24], appClients: [10.1.0.0/24], licenseServers: [10.2.0.10/32] }\n"],
+        ["self-2022.1-no-webserver-setting.cpf", "iris: { version: 2022.1 }\nnetwork: { adminCidrs: [10.9.0.0/24], appClients: [10.1.0.0/24], licenseServers: [10.2.0.10/32] }\n"],
+        ["self-2024.1-mirror-backup.cpf", mirrored],
+        ["self-merge-config-mirror.cpf", mirrored],
+    ])("merge and audit-cpf on %s: the merge file, each deviation marked where the merge file settles it", (name, rest) => {
+        const yaml = `name: iris-1\nproduct: iris\nenvironment: production\n${rest}`;
+        const profileFile = file(`${name}.yaml`, yaml);
+        const p = parseProfile(yaml, profileFile);
+        const cpfPath = path.join(projectRoot, "test/fixtures/cpf", name);
+        const cpf = readFileSync(cpfPath, "utf8");
+        expect(cli("merge", profileFile)).toMatchObject({ code: 0, stdout: renderMergeFile(p), stderr: "" });
+        const after = auditAfterMerge(p, cpf, cpfPath);
+        const lines = auditCpf(p, cpf, cpfPath).map((d) => `${cpfPath}: ${d.field}: ${d.message} (profile: ${JSON.stringify(d.profile) ?? "none"}, instance: ${JSON.stringify(d.instance) ?? "none"})`
+            + (after.some((a) => a.field === d.field && a.message === d.message) ? "" : "; the merge file settles it"));
+        expect(lines.some((l) => l.endsWith("; the merge file settles it"))).toBe(true);
+        expect(cli("audit-cpf", profileFile, cpfPath)).toMatchObject({ code: 1, stdout: lines.map((l) => `${l}\n`).join(""), stderr: "" });
+    }, 90_000);
 
     it("refuses bad usage and a bad --os-family with exit 2", () => {
         expect(cli("rules").code).toBe(2);

@@ -73,6 +73,19 @@ describe("IRIS database host", () => {
         ]);
     });
 
+    it("mirroring: the arbiter's ISCAgent on the arbiter's own port where the profile gives it (iris.mirror.arbiter)", () => {
+        const mirrored = iris({
+            iris: { features: { mirror: true }, mirror: { arbiter: { address: "10.3.0.5", port: 2190 } } },
+            network: { adminCidrs: [admin], mirrorMembers: ["10.3.0.11/32"], arbiter: "10.3.0.5/32" },
+        });
+        const egress = compact(deriveRules(mirrored)).filter((r) => r.startsWith("egress"));
+        expect(egress).toEqual([
+            `egress tcp/${superserver.port} 10.3.0.11/32 superserver`,
+            `egress tcp/${iscAgent.port} 10.3.0.11/32 iscAgent`,
+            "egress tcp/2190 10.3.0.5/32 iscAgent",
+        ]);
+    });
+
     it("monitor: SNMP from managers, traps to them", () => {
         const monitored = iris({ iris: { features: { monitor: true } }, network: { adminCidrs: [admin], snmpManagers: ["10.6.0.0/24"] } });
         expect(compact(deriveRules(monitored))).toEqual([

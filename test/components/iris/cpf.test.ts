@@ -8,6 +8,8 @@ const FIXTURES = join(projectRoot, "test", "fixtures", "cpf");
 const MALFORMED = join(FIXTURES, "malformed");
 
 const fixtureNames = readdirSync(FIXTURES).filter((name) => /\.(cpf|conf)$/.test(name) && statSync(join(FIXTURES, name)).isFile());
+/** The files copied from public repositories; `self-*` ones are written for this project (SOURCES.md). */
+const publicFixtureNames = fixtureNames.filter((name) => !name.startsWith("self-"));
 
 function load(name: string) {
     const text = readFileSync(join(FIXTURES, name), "utf8");
@@ -124,10 +126,16 @@ describe("reading the corpus", () => {
         expect(getValue(doc, "Misc", "Hash")).toBe("abc#def");
     });
 
-    it.each(fixtureNames)("%s: no value of the corpus holds a comment", (name) => {
+    it.each(publicFixtureNames)("%s: no value of the corpus holds a comment", (name) => {
         // Every value in the public files keeps its ;, # and // (none has whitespace before them).
         const entries = sections(load(name).doc).flatMap((s) => s.entries);
         expect(entries.filter((e) => e.comment !== undefined)).toEqual([]);
+    });
+
+    it("reads the trailing comment of a self-made fixture as a comment", () => {
+        const { doc } = load("self-2024.1-external-web-server.cpf");
+        expect(getValue(doc, "Startup", "WebServerPort")).toBe("80");
+        expect(sections(doc).flatMap((s) => s.entries).filter((e) => e.comment !== undefined).map((e) => e.comment)).toEqual([" ; the external web server (Web Gateway)"]);
     });
 
     it("models [Actions] lines as operations with properties", () => {

@@ -18,9 +18,8 @@ const header = [
 const startup = `[Startup]
 ; Superserver port: iris.ports.superserver
 DefaultPort=1972
-; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+; Private web server off (iris.features.privateWebServer); WebServerPort left as it is: iris.version is not declared, and from IRIS 2023.2 it may be an external web server's
 WebServer=0
-WebServerPort=52773
 `;
 const ecpOff = `[config]
 ; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
@@ -50,9 +49,8 @@ describe("renderMergeFile", () => {
 [Startup]
 ; Superserver port: iris.ports.superserver
 DefaultPort=1972
-; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+; Private web server off (iris.features.privateWebServer); WebServerPort left as it is: iris.version is not declared, and from IRIS 2023.2 it may be an external web server's
 WebServer=0
-WebServerPort=52773
 
 [config]
 ; ECP not used (iris.features.ecp): no connections to data servers, none accepted from application servers
@@ -98,6 +96,7 @@ WebServerPort=52773
         const p = iris({
             iris: {
                 instance: "HSPROD",
+                version: "2022.1",
                 features: { jdbcGateway: true, mirror: true },
                 ports: { superserver: 51773, webServer: 57772, jdbcGateway: 53772, licenseServer: 4012 },
             },
@@ -137,6 +136,21 @@ ModifyService:Name=%Service_Telnet,Enabled=0
         expect(renderMergeFile(iris({ iris: { ports: { jdbcGateway: 53772 } } }))).toBe(defaultProduction);
     });
 
+    it("writes WebServerPort only where it is the private web server's: by the release, never guessed", () => {
+        const at = (version?: string) => renderMergeFile(iris({ iris: version === undefined ? {} : { version } }));
+        const startupWith = (note: string, port: string) => `[Startup]
+; Superserver port: iris.ports.superserver
+DefaultPort=1972
+; Private web server off (iris.features.privateWebServer); ${note}
+WebServer=0
+${port}`;
+        expect(at("2023.1")).toBe(file(startupWith("its port stays configured: iris.ports.webServer", "WebServerPort=52773\n"), ecpOff, licenseServers, actions(0, 0, 0)));
+        expect(at("2023.2")).toBe(file(startupWith("on IRIS 2023.2 (iris.version) WebServerPort is an external web server's, left as it is", ""), ecpOff, licenseServers, actions(0, 0, 0)));
+        expect(at("2025.1")).toBe(file(startupWith("on IRIS 2025.1 (iris.version) WebServerPort is an external web server's, left as it is", ""), ecpOff, licenseServers, actions(0, 0, 0)));
+        expect(at()).toBe(defaultProduction);
+        expect(defaultProduction).not.toContain("WebServerPort=");
+    });
+
     it("binds the superserver to the profile's address", () => {
         const p = iris({ iris: { superserverBindAddress: "10.0.5.20" } });
         expect(renderMergeFile(p)).toBe(file(`[Startup]
@@ -144,9 +158,8 @@ ModifyService:Name=%Service_Telnet,Enabled=0
 DefaultPort=1972
 ; Superserver bound to one address: iris.superserverBindAddress
 DefaultPortBindAddress=10.0.5.20
-; Private web server off (iris.features.privateWebServer); its port stays configured: iris.ports.webServer
+; Private web server off (iris.features.privateWebServer); WebServerPort left as it is: iris.version is not declared, and from IRIS 2023.2 it may be an external web server's
 WebServer=0
-WebServerPort=52773
 `, ecpOff, licenseServers, actions(0, 0, 0)));
     });
 

@@ -170,6 +170,46 @@ describe("bad input names the field and the value", () => {
         ]);
     });
 
+    it("takes the IRIS release as YEAR.N, never a CPF format version or another form", () => {
+        expect(validateProfile(irisInput({ iris: { version: "2024.1" } })).iris?.version).toBe("2024.1");
+        // YAML reads an unquoted 2023.2 as a number.
+        expect(parseProfile("name: iris-1\nproduct: iris\nenvironment: production\niris: { version: 2023.2 }\n").iris?.version).toBe("2023.2");
+        expect(validateProfile(irisInput()).iris).not.toHaveProperty("version");
+        const refused = (version: unknown) => `iris.version: must be the IRIS release as YEAR.N (e.g. "2024.1"), not the CPF's [ConfigFile] Version (got ${JSON.stringify(version)})`;
+        for (const version of ["2020.15", "2024.1.2", "2024", "v2024.1", "1999.1", "2024.0", ""]) {
+            expect(problems(irisInput({ iris: { version } }))).toEqual([refused(version)]);
+        }
+        expect(problems(irisInput({ iris: { version: 2024 } }))).toEqual([refused(2024)]);
+    });
+
+    it("takes a mirrored instance's arbiter (address, port) and virtual address, each checked", () => {
+        const mirrored = (mirror: unknown, network: Record<string, unknown> = {}) => irisInput({
+            iris: { features: { mirror: true }, mirror },
+            network: { adminCidrs: ["10.9.0.0/24"], mirrorMembers: ["10.0.0.11/32"], arbiter: ["10.0.0.13/32"], ...network },
+        });
+        expect(validateProfile(mirrored({ arbiter: { address: "10.0.0.13" }, virtualAddress: "10.0.0.50" })).iris?.mirror).toEqual({
+            arbiter: { address: "10.0.0.13", port: irisEndpoints.iscAgent.port }, virtualAddress: "10.0.0.50",
+        });
+        expect(problems(mirrored({ arbiter: { address: "arbiter.example", port: 70000 }, virtualAddress: "10.0.0.0/24", witness: 1 }))).toEqual([
+            'iris.mirror.witness: unknown field; expected one of: arbiter, virtualAddress (got "witness")',
+            'iris.mirror.arbiter.address: must be an IPv4 or IPv6 address (got "arbiter.example")',
+            "iris.mirror.arbiter.port: must be an integer port between 1 and 65535 (got 70000)",
+            'iris.mirror.virtualAddress: must be an IPv4 or IPv6 address (got "10.0.0.0/24")',
+        ]);
+        expect(problems(mirrored({ arbiter: { address: "10.0.0.14" } }))).toEqual([
+            'iris.mirror.arbiter.address: is not in network.arbiter, the list the firewall lets the host reach the arbiter in (got "10.0.0.14")',
+        ]);
+        expect(problems(irisInput({ iris: { mirror: { virtualAddress: "10.0.0.50" } } }))).toEqual([
+            'iris.mirror: applies to mirrored instances only (iris.features.mirror: true) (got {"virtualAddress":"10.0.0.50"})',
+        ]);
+        expect(problems(irisInput({
+            iris: { features: { mirror: true }, superserverBindAddress: "10.0.0.12", mirror: { virtualAddress: "10.0.0.50" } },
+            network: { adminCidrs: ["10.9.0.0/24"], mirrorMembers: ["10.0.0.11/32"] },
+        }))).toEqual([
+            'iris.superserverBindAddress: binds the superserver to one address, so clients of the mirror\'s virtual address 10.0.0.50 (iris.mirror.virtualAddress) are refused (got "10.0.0.12")',
+        ]);
+    });
+
     it("rejects an unknown product", () => {
         expect(problems({ ...irisInput(), product: "cache" })).toEqual([
             'product: must be one of: iris, gtm, yottadb (got "cache")',
