@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { cronAllowFile, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
+import { cronAllowFile, databaseHeader, ftokSemaphoreNote, mixedAccessAdvice, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
 import { renderMergeFile } from "../iris/merge";
 import type { HardeningPlan, PartName } from "../plan";
 import type { HostProfile } from "../profile/model";
@@ -18,7 +18,7 @@ const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: 
 const profileD = "/etc/profile.d/mdb-hardening.sh";
 
 /** The body's parts, in the order they are defined and run (sh/main.sh runs them). */
-export const scriptParts = ["lib", "preflight", "distribution", "services", "firewall", "iris", "audit", "main"] as const;
+export const scriptParts = ["lib", "preflight", "distribution", "databases", "services", "firewall", "iris", "audit", "main"] as const;
 const body = scriptParts.map((part) => readFileSync(path.join(__dirname, "sh", `${part}.sh`), "utf8")).join("\n");
 
 /** Single-quotes a value for bash; the only character that needs care inside is the quote itself. */
@@ -37,7 +37,7 @@ function distributionValues(p: HostProfile): Record<string, ShellValue> {
     const dist = p.distribution;
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
     if (!dist || !facts) {
-        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_CONTENT: "", TMP_DIR: "", LOG_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", READONLY_DBS: [], DB_FILES: [] };
+        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_CONTENT: "", TMP_DIR: "", LOG_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "" };
     }
     const restrict = Object.entries(dist.restrict).map(([facility, group]) => `${facility}:${group}`);
     return {
@@ -60,8 +60,35 @@ function distributionValues(p: HostProfile): Record<string, ShellValue> {
             `export ${facts.tmpVar}=${shq(dist.tmpDir)}`,
             `export ${facts.logVar}=${shq(dist.logDir)}`,
         ].join("\n"),
+    };
+}
+
+/**
+ * The declared databases (sh/databases.sh, run with the distribution part). DB_FILES holds every
+ * declared database, read-only ones too, for the audit; DB_TOOL_ENV is the whole environment of the
+ * `mupip dumpfhead` that reads a header (as the database's owner, never as root).
+ */
+function databaseValues(p: HostProfile): Record<string, ShellValue> {
+    const { fields, accessMethods, journalNotAllowed, routines } = databaseHeader;
+    const dist = p.distribution;
+    const product = p.product === "iris" ? undefined : p.product;
+    const toolEnv = dist && product
+        ? [`${products[product].distVar}=${dist.path}`, `${routines[product].variable}=${dist.path}/${routines[product].library}`, `${products[product].tmpVar}=${dist.tmpDir}`]
+        : [];
+    return {
         READONLY_DBS: p.databases.readOnly,
-        DB_FILES: p.databases.files,
+        DB_FILES: [...new Set([...p.databases.files, ...p.databases.readOnly])],
+        DB_TOOL_ENV: toolEnv,
+        DB_FIELD_ACCESS: fields.accessMethod,
+        DB_FIELD_JOURNAL_STATE: fields.journalState,
+        DB_FIELD_JOURNAL_FILE: fields.journalFile,
+        DB_FIELD_SHMID: fields.shmid,
+        DB_FIELD_SEMID: fields.semid,
+        DB_ACCESS_BG: accessMethods.BG,
+        DB_ACCESS_MM: accessMethods.MM,
+        DB_JOURNAL_NOT_ALLOWED: journalNotAllowed,
+        DB_MIXED_ADVICE: mixedAccessAdvice,
+        DB_FTOK_NOTE: ftokSemaphoreNote,
     };
 }
 
@@ -86,7 +113,7 @@ function irisValues(p: HostProfile): Record<string, ShellValue> {
 
 function requiredTools(parts: readonly PartName[]): string[] {
     const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
-    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink");
+    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
     if (parts.includes("firewall")) tools.push("nft");
@@ -103,6 +130,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         REQUIRED_TOOLS: requiredTools(parts),
         STATE_DIR: stateDir,
         ...distributionValues(p),
+        ...databaseValues(p),
         ...serviceValues(plan),
         ...irisValues(p),
         NFT_TABLE: nftTable,

@@ -1,4 +1,4 @@
-# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_CONTENT TMP_DIR LOG_DIR PROFILE_D ENV_CONTENT READONLY_DBS DB_FILES
+# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_CONTENT TMP_DIR LOG_DIR PROFILE_D ENV_CONTENT
 # ---- distribution: GT.M / YottaDB restricted to a group ----------------------------------------
 
 # The recursive chgrp/chmod only runs on a directory that proves to be the distribution, in a tree
@@ -17,13 +17,6 @@ distribution_preflight() {
 	done
 	for dir in "$TMP_DIR" "$LOG_DIR"; do require_private_leaf preflight "$dir"; done
 	require_root_chain preflight "$(dirname -- "$PROFILE_D")"
-	for path in "${READONLY_DBS[@]}"; do
-		[ ! -L "$path" ] || die preflight "$path" "declared read-only database is a symbolic link; refused"
-		require_root_chain preflight "$(dirname -- "$path")"
-	done
-	for path in "${DB_FILES[@]}"; do
-		[ ! -L "$path" ] || die preflight "$path" "declared database file is a symbolic link; refused"
-	done
 	require_group_not_in_sudoers
 }
 
@@ -86,7 +79,6 @@ distribution_apply() {
 	ensure_dir distribution "$TMP_DIR" "$DIST_GROUP" 1770
 	[ "$LOG_DIR" = "$TMP_DIR" ] || ensure_dir distribution "$LOG_DIR" "$DIST_GROUP" 1770
 	ensure_file distribution "$PROFILE_D" root root 644 "$ENV_CONTENT"
-	restrict_readonly_dbs
 }
 
 # chmod -R o-rwx $dist ; chgrp -R GROUP $dist — in this order, so others lose access before the
@@ -138,22 +130,8 @@ restore_secshr() {
 # True when both are regular files (not symbolic links) and the same inode.
 is_hard_link() { [ -f "$1" ] && [ ! -L "$1" ] && [ ! -L "$2" ] && [ "$1" -ef "$2" ]; }
 
-restrict_readonly_dbs() {
-	local file
-	for file in "${READONLY_DBS[@]}"; do
-		if [ ! -f "$file" ] || [ -L "$file" ]; then
-			finding databases "$file" "declared read-only database does not exist"
-		elif [ -n "$(find "$file" -perm /a=w -print)" ]; then
-			chmod a-w -- "$file"
-			changed databases "$file" "made read-only"
-		else
-			ok databases "$file" "read-only"
-		fi
-	done
-}
-
 distribution_audit() {
-	local open wrong file user group
+	local open wrong
 	open=$(find "$DIST" ! -type l -perm /o=rwx -print | wc -l)
 	wrong=$(find "$DIST" ! -group "$DIST_GROUP" -print | wc -l)
 	if [ "$open" = 0 ] && [ "$wrong" = 0 ]; then
@@ -161,16 +139,4 @@ distribution_audit() {
 	else
 		finding audit distribution "$open paths open to others, $wrong not in $DIST_GROUP"
 	fi
-	for file in "${DB_FILES[@]}"; do
-		if [ ! -f "$file" ]; then
-			finding audit "$file" "declared database file does not exist"
-			continue
-		fi
-		read -r user group < <(stat -c '%U %G' -- "$file")
-		if user_in_group "$user" "$group"; then
-			ok audit "$file" "owner $user is in group $group"
-		else
-			finding audit "$file" "owner $user is not a member of the file's group $group (the GT.M/YottaDB documents advise against this)"
-		fi
-	done
 }

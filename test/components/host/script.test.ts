@@ -79,6 +79,15 @@ describe("rendering", () => {
         expect(shellValue(render(gtm), "RESTRICT_CONTENT")).toEqual([""]);
     });
 
+    it("renders the declared databases: every one audited, read-only ones too, each once", () => {
+        const script = render(validateProfile(gtmInput({ databases: { files: ["/srv/db/a.dat", "/srv/db/c.dat"], readOnly: ["/srv/db/c.dat", "/srv/db/b.dat"] } })));
+        expect(shellValue(script, "DB_FILES")).toEqual(["/srv/db/a.dat", "/srv/db/c.dat", "/srv/db/b.dat"]);
+        expect(shellValue(script, "READONLY_DBS")).toEqual(["/srv/db/c.dat", "/srv/db/b.dat"]);
+        expect(shellValue(script, "DB_ACCESS_BG")).toEqual(["1"]);
+        expect(shellValue(script, "REQUIRED_TOOLS")).toContain("setpriv");
+        expect(render(iris())).toContain("\nDB_TOOL_ENV=()\n");
+    });
+
     it("masks socket and path units before the services they start", () => {
         const units = shellValue(render(gtm), "SERVICES_UNITS");
         const firstService = units.findIndex((u) => u.endsWith(".service"));
