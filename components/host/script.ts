@@ -113,7 +113,7 @@ function irisValues(p: HostProfile): Record<string, ShellValue> {
 
 function requiredTools(parts: readonly PartName[]): string[] {
     const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
-    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv");
+    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv", "timeout");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
     if (parts.includes("firewall")) tools.push("nft");

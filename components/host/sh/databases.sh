@@ -29,11 +29,12 @@ databases_apply() {
 	done
 }
 
-# Runs a command as uid with the distribution group alone and only the tools' environment.
+# Runs a command as uid with the distribution group alone and only the tools' environment. Bounded
+# in time: the owner can swap the file for a FIFO between the stat and the read.
 as_db_owner() {
 	local uid=$1
 	shift
-	setpriv --reuid="$uid" --regid="$dist_gid" --clear-groups -- env -i "${DB_TOOL_ENV[@]}" "$@"
+	timeout -k 5 60 setpriv --reuid="$uid" --regid="$dist_gid" --clear-groups -- env -i "${DB_TOOL_ENV[@]}" "$@"
 }
 
 # Sets acc, jstate, jfile, shmid and semid from `mupip dumpfhead` of file read as uid; on failure

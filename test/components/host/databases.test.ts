@@ -54,9 +54,9 @@ describe("database header reading", () => {
     });
 
     it("runs mupip as the owner with only the product's tool environment (GT.M and YottaDB names)", () => {
-        const env = (script: string) => bash(script, 'setpriv() { printf "%s\\n" "$@"; }; dist_gid=990; as_db_owner 1000 "$DIST/mupip" dumpfhead -file /srv/db/a.dat').split("\n");
-        expect(env(gtm)).toEqual(["--reuid=1000", "--regid=990", "--clear-groups", "--", "env", "-i", "gtm_dist=/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64", "gtmroutines=/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64/libgtmutil.so", "gtm_tmp=/tmp", "/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64/mupip", "dumpfhead", "-file", "/srv/db/a.dat", ""]);
-        expect(env(ydb)).toEqual(["--reuid=1000", "--regid=990", "--clear-groups", "--", "env", "-i", "ydb_dist=/usr/local/lib/yottadb/r206", "ydb_routines=/usr/local/lib/yottadb/r206/libyottadbutil.so", "ydb_tmp=/tmp", "/usr/local/lib/yottadb/r206/mupip", "dumpfhead", "-file", "/srv/db/a.dat", ""]);
+        const env = (script: string) => bash(script, 'timeout() { printf "%s\\n" "$@"; }; dist_gid=990; as_db_owner 1000 "$DIST/mupip" dumpfhead -file /srv/db/a.dat').split("\n");
+        expect(env(gtm)).toEqual(["-k", "5", "60", "setpriv", "--reuid=1000", "--regid=990", "--clear-groups", "--", "env", "-i", "gtm_dist=/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64", "gtmroutines=/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64/libgtmutil.so", "gtm_tmp=/tmp", "/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64/mupip", "dumpfhead", "-file", "/srv/db/a.dat", ""]);
+        expect(env(ydb)).toEqual(["-k", "5", "60", "setpriv", "--reuid=1000", "--regid=990", "--clear-groups", "--", "env", "-i", "ydb_dist=/usr/local/lib/yottadb/r206", "ydb_routines=/usr/local/lib/yottadb/r206/libyottadbutil.so", "ydb_tmp=/tmp", "/usr/local/lib/yottadb/r206/mupip", "dumpfhead", "-file", "/srv/db/a.dat", ""]);
     });
 
     it("finds the ftok key in what mupip ftok prints on stderr, whatever the file name holds", () => {
