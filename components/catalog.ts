@@ -558,3 +558,42 @@ export const componentTypes = {
 
 /** The components that harden a host and register its `hardening` plan; stack policies look for them. */
 export const hardeningComponentTypes: readonly string[] = [componentTypes.databaseHost, componentTypes.existingHost];
+
+/**
+ * Declared GT.M/YottaDB databases: what the audit reads from a database file header and the rules
+ * it checks (the GT.M security model and the YottaDB security philosophy, "Recommendations" and
+ * "Shared Resource Authorization Permissions").
+ *
+ * The header is read with `mupip dumpfhead -file <db>` (both products; it runs the M routine
+ * %DUMPFHEAD, which prints `record("sgmnt_data.<field>")=<value>`), so the M utility routines must
+ * be on the routine path. Values: `acc_meth` is enum db_acc_method (gdsroot.h: dba_rms 0, dba_bg 1,
+ * dba_mm 2); `jnl_state` is 0 journaling not allowed, 1 closed, 2 open (jnl.h); `shmid`/`semid`
+ * are -1 while no process has the database open.
+ */
+export const databaseHeader = {
+    fields: {
+        accessMethod: "sgmnt_data.acc_meth",
+        journalState: "sgmnt_data.jnl_state",
+        journalFile: "sgmnt_data.jnl_file_name",
+        shmid: "sgmnt_data.shmid",
+        semid: "sgmnt_data.semid",
+    },
+    accessMethods: { BG: "1", MM: "2" },
+    journalNotAllowed: "0",
+} as const;
+
+/**
+ * The documents' recommendation for a database that some processes may read but not write, in
+ * their words (GT.M V5.4 security model and YottaDB security philosophy, "Recommendations"): with
+ * BG, a read-only process holding non-M code can change cached blocks in the shared memory that a
+ * writer then flushes to disk.
+ */
+export const mixedAccessAdvice =
+    "\"consider using MM if there are processes that are [...] not considered trustworthy but which need read-only access to database files\" and \"If MM cannot be used, and processes that are not considered trustworthy need read-only access to database files, run those processes on a replicating instance specifically set up for that purpose\" (GT.M security model; YottaDB security philosophy)";
+
+/**
+ * The ftok semaphore of a database: both runtimes create it with mode 0777 (YottaDB
+ * sr_unix/ftok_sem_get_common.c, RWDALL) whatever the database's mode; it guards opening and
+ * rundown, holds no data, and cannot be narrowed, so it is reported as information.
+ */
+export const ftokSemaphoreNote = "the runtime creates a database's ftok semaphore with mode 0777 whatever the file's mode (it holds no data; any user can hold it and delay opening or rundown of the database)";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { cronAllowFile, logindRemoveIpc, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
+import { cronAllowFile, databaseHeader, ftokSemaphoreNote, logindRemoveIpc, mixedAccessAdvice, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
 import { renderMergeFile } from "../iris/merge";
 import type { HardeningPlan, PartName } from "../plan";
 import type { HostProfile } from "../profile/model";
@@ -18,8 +18,32 @@ const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: 
 const profileD = "/etc/profile.d/mdb-hardening.sh";
 
 /** The body's parts, in the order they are defined and run (sh/main.sh runs them). */
-export const scriptParts = ["lib", "preflight", "distribution", "services", "firewall", "iris", "audit", "main"] as const;
-const body = scriptParts.map((part) => readFileSync(path.join(__dirname, "sh", `${part}.sh`), "utf8")).join("\n");
+export const scriptParts = ["lib", "preflight", "distribution", "databases", "services", "firewall", "iris", "audit", "main"] as const;
+type ScriptPart = (typeof scriptParts)[number];
+const partSource = new Map(scriptParts.map((part) => [part, readFileSync(path.join(__dirname, "sh", `${part}.sh`), "utf8")]));
+/**
+ * A part as the script carries it: without its comment lines and blank lines (the commented source
+ * is sh/<part>.sh); its `# reads:`/`# environment:` header and shellcheck directives stay. It keeps a GT.M host's gzip user data well under
+ * EC2's 16 KB; test/components/host/sh.test.ts proves bash parses both forms the same.
+ */
+export function deliveredPart(source: string): string {
+    const kept = /^# (reads|environment): |^\s*# shellcheck /;
+    return source.split("\n").filter((line) => line.trim() !== "" && (!/^\s*#/.test(line) || kept.test(line))).join("\n") + "\n";
+}
+const partText = new Map(scriptParts.map((part) => [part, deliveredPart(partSource.get(part)!)]));
+/** The files a switched-on part brings; the others are in every script. A script carries only what its plan runs (EC2 user data is limited to 16 KB). */
+const partFiles: Record<PartName, readonly ScriptPart[]> = { distribution: ["distribution", "databases"], services: ["services"], firewall: ["firewall"], iris: ["iris"] };
+
+/** The variables each part reads: its first line, `# reads: A B` (test/components/host/sh.test.ts holds it to the code). */
+const partReads = new Map(scriptParts.map((part) => [part, partSource.get(part)!.slice("# reads: ".length, partSource.get(part)!.indexOf("\n")).split(" ")]));
+
+const allReads = new Set([...partReads.values()].flat());
+
+/** The body files of the plan's parts, in scriptParts order. */
+function bodyParts(parts: readonly PartName[]): ScriptPart[] {
+    const wanted = new Set<ScriptPart>(["lib", "preflight", "audit", "main", ...parts.flatMap((part) => partFiles[part])]);
+    return scriptParts.filter((part) => wanted.has(part));
+}
 
 /** Single-quotes a value for bash; the only character that needs care inside is the quote itself. */
 export function shq(value: string): string {
@@ -39,7 +63,7 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
     const logind = { LOGIND_DIR: logindRemoveIpc.dir, LOGIND_FILE: logindRemoveIpc.file, LOGIND_CONTENT: logindRemoveIpc.content, LOGIND_MAIN: logindRemoveIpc.mainFile, LOGIND_DROPIN_DIRS: logindRemoveIpc.dropInDirs };
     if (!dist || !facts) {
-        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_ENV: [], RELEASE_PROBE: "", SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", ...logind, READONLY_DBS: [], DB_FILES: [] };
+        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_ENV: [], RELEASE_PROBE: "", SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", ...logind };
     }
     return {
         PRODUCT_NAME: facts.displayName,
@@ -64,8 +88,35 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
             `export ${facts.tmpVar}=${shq(dist.tmpDir)}`,
         ].join("\n"),
         ...logind,
+    };
+}
+
+/**
+ * The declared databases (sh/databases.sh, run with the distribution part). DB_FILES holds every
+ * declared database, read-only ones too, for the audit; DB_TOOL_ENV is the whole environment of the
+ * `mupip dumpfhead` that reads a header (as the database's owner, never as root).
+ */
+function databaseValues(p: HostProfile): Record<string, ShellValue> {
+    const { fields, accessMethods, journalNotAllowed } = databaseHeader;
+    const dist = p.distribution;
+    const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
+    const toolEnv = dist && facts
+        ? [`${facts.distVar}=${dist.path}`, `${facts.routinesVar}=${dist.path}/${facts.utilLibrary}`, `${facts.tmpVar}=${dist.tmpDir}`]
+        : [];
+    return {
         READONLY_DBS: p.databases.readOnly,
-        DB_FILES: p.databases.files,
+        DB_FILES: [...new Set([...p.databases.files, ...p.databases.readOnly])],
+        DB_TOOL_ENV: toolEnv,
+        DB_FIELD_ACCESS: fields.accessMethod,
+        DB_FIELD_JOURNAL_STATE: fields.journalState,
+        DB_FIELD_JOURNAL_FILE: fields.journalFile,
+        DB_FIELD_SHMID: fields.shmid,
+        DB_FIELD_SEMID: fields.semid,
+        DB_ACCESS_BG: accessMethods.BG,
+        DB_ACCESS_MM: accessMethods.MM,
+        DB_JOURNAL_NOT_ALLOWED: journalNotAllowed,
+        DB_MIXED_ADVICE: mixedAccessAdvice,
+        DB_FTOK_NOTE: ftokSemaphoreNote,
     };
 }
 
@@ -107,6 +158,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         REQUIRED_TOOLS: requiredTools(parts),
         STATE_DIR: stateDir,
         ...distributionValues(plan),
+        ...databaseValues(p),
         ...serviceValues(plan),
         ...irisValues(p),
         NFT_TABLE: nftTable,
@@ -118,17 +170,23 @@ export function renderHostScript(plan: HardeningPlan): string {
         NFT_CONF: nftConf[family],
         EXPECTED_PORTS: plan.expectedPorts,
     };
+    const body = bodyParts(parts);
+    const read = new Set(body.flatMap((part) => partReads.get(part)!));
+    const unread = Object.keys(values).filter((name) => !allReads.has(name));
+    const unassigned = [...read].filter((name) => !(name in values));
+    if (unread.length + unassigned.length > 0) throw new Error(`internal: values no part reads: ${unread.join(", ")}; read but not rendered: ${unassigned.join(", ")}`);
     return [
         "#!/bin/bash",
         "# shellcheck disable=SC2016 # the profile's values are data, single-quoted on purpose",
         `# mdb-hardening host script for ${p.name} (${products[p.product].displayName}, ${p.environment}, ${family}).`,
         "# Generated from the profile by mdb-hardening; review it with `mdb-hardening render <profile>`.",
+        "# The profile's values come first; then the parts, whose commented source is components/host/sh/<part>.sh.",
         "set -euo pipefail",
         "umask 077",
         "export LC_ALL=C",
-        ...Object.entries(values).map(([k, v]) => assign(k, v)),
+        ...Object.entries(values).filter(([k]) => read.has(k)).map(([k, v]) => assign(k, v)),
         "",
-        body,
+        body.map((part) => partText.get(part)).join("\n"),
     ].join("\n");
 }
 

@@ -62,9 +62,9 @@ export interface DistributionSettings {
 }
 
 export interface DatabaseFiles {
-    /** Database files whose ownership is checked and reported. */
+    /** Database files audited (mode, owner, the header's access method and journal, live IPC) and reported. */
     readonly files: readonly string[];
-    /** Configuration databases that do not change in normal operation: made read-only for everyone. */
+    /** Configuration databases that do not change in normal operation: made read-only for everyone, and audited. */
     readonly readOnly: readonly string[];
 }
 

@@ -1,4 +1,4 @@
-# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS DIST_VERSION RELEASE_ENV RELEASE_PROBE SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_LINES RESTRICT_SINCE STATE_DIR TMP_DIR PROFILE_D ENV_CONTENT LOGIND_DIR LOGIND_FILE LOGIND_CONTENT LOGIND_MAIN LOGIND_DROPIN_DIRS READONLY_DBS DB_FILES
+# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS DIST_VERSION RELEASE_ENV RELEASE_PROBE SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_LINES RESTRICT_SINCE STATE_DIR TMP_DIR PROFILE_D ENV_CONTENT LOGIND_DIR LOGIND_FILE LOGIND_CONTENT LOGIND_MAIN LOGIND_DROPIN_DIRS
 # ---- distribution: GT.M / YottaDB restricted to a group ----------------------------------------
 
 # The recursive chgrp/chmod only runs on a directory that proves to be the distribution, in a tree
@@ -18,13 +18,6 @@ distribution_preflight() {
 	require_private_leaf preflight "$TMP_DIR"
 	require_root_chain preflight "$(dirname -- "$PROFILE_D")"
 	require_root_chain preflight "$LOGIND_DIR"
-	for path in "${READONLY_DBS[@]}"; do
-		[ ! -L "$path" ] || die preflight "$path" "declared read-only database is a symbolic link; refused"
-		require_root_chain preflight "$(dirname -- "$path")"
-	done
-	for path in "${DB_FILES[@]}"; do
-		[ ! -L "$path" ] || die preflight "$path" "declared database file is a symbolic link; refused"
-	done
 	require_group_not_in_sudoers
 	require_release
 }
@@ -118,7 +111,6 @@ distribution_apply() {
 	ensure_tmp_dir
 	ensure_file distribution "$PROFILE_D" root root 644 "$ENV_CONTENT"
 	keep_ipc
-	restrict_readonly_dbs
 }
 
 # chmod -R o-rwx $dist ; chgrp -R GROUP $dist — in this order, so others lose access before the
@@ -290,22 +282,8 @@ logind_remove_ipc() {
 	printf %s "$value"
 }
 
-restrict_readonly_dbs() {
-	local file
-	for file in "${READONLY_DBS[@]}"; do
-		if [ ! -f "$file" ] || [ -L "$file" ]; then
-			finding databases "$file" "declared read-only database does not exist"
-		elif [ -n "$(find "$file" -perm /a=w -print)" ]; then
-			chmod a-w -- "$file"
-			changed databases "$file" "made read-only"
-		else
-			ok databases "$file" "read-only"
-		fi
-	done
-}
-
 distribution_audit() {
-	local open wrong writable file user group value
+	local open wrong writable value
 	open=$(find "$DIST" ! -type l -perm /o=rwx -print | wc -l)
 	wrong=$(find "$DIST" ! -group "$DIST_GROUP" -print | wc -l)
 	writable=$(find "$DIST" ! -type l -perm /a=w -print | wc -l)
@@ -328,16 +306,4 @@ distribution_audit() {
 	no | false | off | 0) ok audit RemoveIPC "$value" ;;
 	*) finding audit RemoveIPC "systemd-logind's RemoveIPC is $value: a database user's last logout removes the database's shared memory and semaphores" ;;
 	esac
-	for file in "${DB_FILES[@]}"; do
-		if [ ! -f "$file" ]; then
-			finding audit "$file" "declared database file does not exist"
-			continue
-		fi
-		read -r user group < <(stat -c '%U %G' -- "$file")
-		if user_in_group "$user" "$group"; then
-			ok audit "$file" "owner $user is in group $group"
-		else
-			finding audit "$file" "owner $user is not a member of the file's group $group (the GT.M/YottaDB documents advise against this)"
-		fi
-	done
 }

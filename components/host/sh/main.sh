@@ -2,12 +2,18 @@
 # ---- main: preflight, each part's change, then the audit ----------------------------------------
 
 preflight
-if has_part distribution; then distribution_apply; fi
+if has_part distribution; then
+	distribution_apply
+	databases_apply
+fi
 if has_part services; then services_apply; fi
 if has_part firewall; then firewall_apply; fi
 if has_part iris; then iris_apply; fi
 audit_host
-if has_part distribution; then distribution_audit; fi
+if has_part distribution; then
+	distribution_audit
+	databases_audit
+fi
 if has_part iris; then iris_audit; fi
 if has_part services; then services_audit; fi
 say summary "$PROFILE_NAME" changes "$changes"

@@ -10,7 +10,10 @@ preflight() {
 		command -v "$tool" >/dev/null 2>&1 || die preflight "$tool" "required command not found"
 	done
 	require_state_dir
-	if has_part distribution; then distribution_preflight; fi
+	if has_part distribution; then
+		distribution_preflight
+		databases_preflight
+	fi
 	if has_part services; then services_preflight; fi
 	if has_part firewall; then firewall_preflight; fi
 	if has_part iris; then iris_preflight; fi

@@ -83,6 +83,16 @@ describe("rendering", () => {
         expect(shellValue(render(gtm), "RESTRICT_LINES")).toEqual([]);
     });
 
+    it("renders the declared databases: every one audited, read-only ones too, each once", () => {
+        const script = render(validateProfile(gtmInput({ databases: { files: ["/srv/db/a.dat", "/srv/db/c.dat"], readOnly: ["/srv/db/c.dat", "/srv/db/b.dat"] } })));
+        expect(shellValue(script, "DB_FILES")).toEqual(["/srv/db/a.dat", "/srv/db/c.dat", "/srv/db/b.dat"]);
+        expect(shellValue(script, "READONLY_DBS")).toEqual(["/srv/db/c.dat", "/srv/db/b.dat"]);
+        expect(shellValue(script, "DB_ACCESS_BG")).toEqual(["1"]);
+        expect(shellValue(script, "REQUIRED_TOOLS")).toEqual(expect.arrayContaining(["setpriv", "timeout"]));
+        // An IRIS script carries no database part, and none of its values.
+        expect(render(iris())).not.toMatch(/^DB_TOOL_ENV=/m);
+    });
+
     it("masks socket and path units before the services they start", () => {
         const units = shellValue(render(gtm), "SERVICES_UNITS");
         const firstService = units.findIndex((u) => u.endsWith(".service"));

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { scriptParts } from "../../../components/host/script";
+import { deliveredPart, scriptParts } from "../../../components/host/script";
 import { projectRoot } from "../../helpers/example";
 import { gtmInput, iris } from "../../helpers/profiles";
 import { render } from "../../helpers/render";
@@ -40,9 +40,14 @@ function assigned(script: string): Set<string> {
 describe("the parts of the host script", () => {
     const renderers = [render(iris()), render(validateProfile(gtmInput()))];
 
-    it("are assigned the same variables for every profile", () => {
-        expect(assigned(renderers[1])).toEqual(assigned(renderers[0]));
-        expect(assigned(renderers[0]).size).toBeGreaterThan(30);
+    // The IRIS profile runs every part but distribution (and databases), the GT.M one every part but iris.
+    const partsOf = [["lib", "preflight", "services", "firewall", "iris", "audit", "main"], ["lib", "preflight", "distribution", "databases", "services", "firewall", "audit", "main"]];
+
+    it("each script assigns exactly the variables its parts read", () => {
+        renderers.forEach((script, i) => {
+            expect([...assigned(script)].sort()).toEqual([...new Set(partsOf[i].flatMap((part) => header(partFile(part)).reads))].sort());
+        });
+        expect(assigned(renderers[1]).size).toBeGreaterThan(30);
     });
 
     for (const part of scriptParts) {
@@ -50,18 +55,27 @@ describe("the parts of the host script", () => {
             const { reads, environment, code } = header(partFile(part));
             const used = usedUpperCase(code);
             expect([...used].filter((v) => !environment.includes(v)).sort()).toEqual([...reads].sort());
-            for (const name of reads) expect(assigned(renderers[0])).toContain(name);
+            const script = renderers[partsOf.findIndex((parts) => parts.includes(part))];
+            for (const name of reads) expect(assigned(script)).toContain(name);
             // Only the renderer assigns upper-case names; a part's own state is lower-case.
             expect(code).not.toMatch(/^\s*(local\s+)?[A-Z][A-Z0-9_]*=/m);
         });
     }
 
-    it("read every variable the renderer assigns", () => {
-        const read = new Set(scriptParts.flatMap((part) => header(partFile(part)).reads));
-        expect([...assigned(renderers[0])].filter((v) => !read.has(v))).toEqual([]);
+    it("are delivered without comments, and bash parses the delivered form as the source", () => {
+        // declare -f prints bash's own parse of a function, comments dropped: wrapping each part in a
+        // function compares every command, string and here-document of the two forms.
+        const parsed = (text: string) => execFileSync("bash", ["--norc", "--noprofile", "-c", 'eval "part() {\n$1\n}" && declare -f part', "bash", text], { encoding: "utf8" });
+        for (const part of scriptParts) {
+            const delivered = deliveredPart(partFile(part));
+            expect(delivered.split("\n").filter((l) => /^\s*#/.test(l) && !/^# (reads|environment): |^\s*# shellcheck /.test(l)), part).toEqual([]);
+            expect(parsed(delivered), part).toBe(parsed(partFile(part)));
+        }
     });
 
-    it("are the body of the rendered script, in order", () => {
-        expect(renderers[0]).toContain(`\n\n${scriptParts.map(partFile).join("\n")}`);
+    it("are the body of the rendered script, in order, only those its plan runs", () => {
+        const body = (parts: readonly string[]) => `\n\n${scriptParts.filter((p) => parts.includes(p)).map((p) => deliveredPart(partFile(p))).join("\n")}`;
+        renderers.forEach((script, i) => expect(script.endsWith(body(partsOf[i]))).toBe(true));
+        expect(renderers[0]).not.toContain("distribution_apply() {");
     });
 });
