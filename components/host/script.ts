@@ -18,7 +18,7 @@ const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: 
 const profileD = "/etc/profile.d/mdb-hardening.sh";
 
 /** The body's parts, in the order they are defined and run (sh/main.sh runs them). */
-export const scriptParts = ["lib", "preflight", "distribution", "databases", "services", "firewall", "iris", "audit", "main"] as const;
+export const scriptParts = ["lib", "preflight", "distribution", "databases", "integrity", "services", "firewall", "iris", "audit", "main"] as const;
 type ScriptPart = (typeof scriptParts)[number];
 const partSource = new Map(scriptParts.map((part) => [part, readFileSync(path.join(__dirname, "sh", `${part}.sh`), "utf8")]));
 /**
@@ -32,7 +32,7 @@ export function deliveredPart(source: string): string {
 }
 const partText = new Map(scriptParts.map((part) => [part, deliveredPart(partSource.get(part)!)]));
 /** The files a switched-on part brings; the others are in every script. A script carries only what its plan runs (EC2 user data is limited to 16 KB). */
-const partFiles: Record<PartName, readonly ScriptPart[]> = { distribution: ["distribution", "databases"], services: ["services"], firewall: ["firewall"], iris: ["iris"] };
+const partFiles: Record<PartName, readonly ScriptPart[]> = { distribution: ["distribution", "databases", "integrity"], services: ["services"], firewall: ["firewall"], iris: ["iris"] };
 
 /** The variables each part reads: its first line, `# reads: A B` (test/components/host/sh.test.ts holds it to the code). */
 const partReads = new Map(scriptParts.map((part) => [part, partSource.get(part)!.slice("# reads: ".length, partSource.get(part)!.indexOf("\n")).split(" ")]));
@@ -63,7 +63,7 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
     const logind = { LOGIND_DIR: logindRemoveIpc.dir, LOGIND_FILE: logindRemoveIpc.file, LOGIND_CONTENT: logindRemoveIpc.content, LOGIND_MAIN: logindRemoveIpc.mainFile, LOGIND_DROPIN_DIRS: logindRemoveIpc.dropInDirs };
     if (!dist || !facts) {
-        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_ENV: [], RELEASE_PROBE: "", SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", ...logind };
+        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_ENV: [], RELEASE_PROBE: "", SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", VERIFY_INTEGRITY: "", ...logind };
     }
     return {
         PRODUCT_NAME: facts.displayName,
@@ -81,6 +81,7 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
         RESTRICT_LINES: restrict.map((r) => r.line),
         RESTRICT_SINCE: restrict.map((r) => r.since),
         TMP_DIR: dist.tmpDir,
+        VERIFY_INTEGRITY: dist.verifyIntegrity ? "yes" : "",
         PROFILE_D: profileD,
         ENV_CONTENT: [
             `# mdb-hardening (${p.name}): gtmsecshr inherits these from the process that starts it; pinned for every login.`,

@@ -52,6 +52,11 @@ export interface DistributionSettings {
      * distribution of another release, and restrict.txt lines are checked against it already here.
      */
     readonly version?: string;
+    /**
+     * Opt-in deep check: the distribution's files against their vendor's checksums (`dpkg --verify`
+     * for a package, the installer's install_sha256_checksum.log otherwise). Default off.
+     */
+    readonly verifyIntegrity: boolean;
     /** `$gtm_tmp`/`$ydb_tmp` pinned for gtmsecshr: a directory of its own by default (catalog `defaultTmpDir`). */
     readonly tmpDir: string;
     /**

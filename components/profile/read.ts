@@ -265,7 +265,7 @@ function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yott
         issues.fail("distribution", value, `is required for ${facts.displayName}: at least distribution.path ($${facts.distVar})`);
         return undefined;
     }
-    const raw = readObject(issues, "distribution", value, ["path", "group", "members", "version", "tmpDir", "logDir", "restrict"]) ?? {};
+    const raw = readObject(issues, "distribution", value, ["path", "group", "members", "version", "verifyIntegrity", "tmpDir", "logDir", "restrict"]) ?? {};
     const path = raw.path;
     checkAbsolutePath(issues, "distribution.path", path);
     const group = raw.group ?? facts.defaultGroup;
@@ -276,6 +276,7 @@ function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yott
     }
     const members = readStrings(issues, "distribution.members", raw.members, checkPosixName);
     const version = readVersion(issues, raw.version, product);
+    const verifyIntegrity = readBoolean(issues, "distribution.verifyIntegrity", raw.verifyIntegrity, false);
     const tmpDir = raw.tmpDir ?? facts.defaultTmpDir;
     checkAbsolutePath(issues, "distribution.tmpDir", tmpDir);
     if (raw.logDir !== undefined) {
@@ -286,7 +287,7 @@ function readDistribution(issues: Issues, value: unknown, product: "gtm" | "yott
     for (const [facility, grp] of Object.entries(restrictRaw)) {
         if (checkPosixName(issues, `distribution.restrict.${facility}`, grp)) restrict[facility as RestrictFacility] = grp;
     }
-    const dist: DistributionSettings = { path: path as string, group: group as string, members, ...(version ? { version } : {}), tmpDir: tmpDir as string, restrict };
+    const dist: DistributionSettings = { path: path as string, group: group as string, members, ...(version ? { version } : {}), verifyIntegrity, tmpDir: tmpDir as string, restrict };
     const grammar = version && grammarRelease(product, version);
     if (grammar) {
         for (const line of restrictLines(dist)) {

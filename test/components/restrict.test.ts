@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { restrictFacilities, yottadbReleases } from "../../components/catalog";
 import { compareGtmReleases, grammarRelease, restrictLines, restrictRefusal } from "../../components/restrict";
 
-const dist = (restrict: Record<string, string>) => ({ path: "/opt/gtm", group: "gtmusers", members: [], tmpDir: "/var/lib/gtm_tmp", restrict });
+const dist = (restrict: Record<string, string>) => ({ path: "/opt/gtm", group: "gtmusers", members: [], verifyIntegrity: false, tmpDir: "/var/lib/gtm_tmp", restrict });
 
 describe("restrict.txt gating", () => {
     it("orders GT.M releases, letter suffixes after the plain release", () => {

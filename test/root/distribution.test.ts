@@ -156,4 +156,25 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         expect(line(repaired.reports, "changed", `${dist}/restrict.txt`)).toBe("written");
         expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\n");
     });
+
+    it("verifies the distribution's checksums on request: with dpkg for the package, with the installer's log for an installer-built copy", async () => {
+        const deep = (path = dist) => run(profile({ verifyIntegrity: true }, path));
+        // The modes this script changed (o-rwx, a-w, gtmsecshr) are not judged, only contents.
+        expect(line((await deep()).reports, "ok", "integrity")).toBe("checksums match fis-gtm-7.0:amd64 (dpkg --verify)");
+        const changed = `${dist}/_DATE.m`;
+        await sh(`cp -a '${changed}' /root/_DATE.m && echo ' ; changed' >>'${changed}'`);
+        expect(line((await deep()).reports, "finding", `integrity:${changed}`)).toBe("modified: its checksum differs from fis-gtm-7.0:amd64's");
+        await sh(`cp -a /root/_DATE.m '${changed}'`);
+        expect((await run(profile())).summary?.changed).toEqual([]);
+
+        // Installed elsewhere by an installer: its log names the paths it was installed at.
+        const copy = "/opt/gtm-installed";
+        const log = `${copy}/install_sha256_checksum.log`;
+        await sh(`cp -a '${dist}' ${copy} && cd ${copy} && find . -type f ! -name install_sha256_checksum.log -printf '%P\\0' | xargs -0 sha256sum | sed 's|^\\([0-9a-f]*\\)  \\(.*\\)$|SHA256(/usr/local/stage/V7.0-005/\\2)= \\1|' >${log}`);
+        expect(line((await deep(copy)).reports, "ok", "integrity")).toMatch(new RegExp(`^checksums of \\d{3} files match ${log}$`));
+        await sh(`echo ' ; changed' >>${copy}/_DATE.m && rm ${copy}/_DH.m`);
+        const findings = (await deep(copy)).reports.filter((r) => r.kind === "finding" && r.item.startsWith("integrity:")).map((r) => `${r.item} ${r.detail}`);
+        expect(findings.sort()).toEqual([`integrity:${copy}/_DATE.m FAILED against ${log}`, `integrity:${copy}/_DH.m FAILED open or read against ${log}`]);
+        await sh(`rm -rf ${copy}`);
+    });
 });

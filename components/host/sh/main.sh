@@ -12,6 +12,7 @@ if has_part iris; then iris_apply; fi
 audit_host
 if has_part distribution; then
 	distribution_audit
+	integrity_audit
 	databases_audit
 fi
 if has_part iris; then iris_audit; fi

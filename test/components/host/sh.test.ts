@@ -41,7 +41,7 @@ describe("the parts of the host script", () => {
     const renderers = [render(iris()), render(validateProfile(gtmInput()))];
 
     // The IRIS profile runs every part but distribution (and databases), the GT.M one every part but iris.
-    const partsOf = [["lib", "preflight", "services", "firewall", "iris", "audit", "main"], ["lib", "preflight", "distribution", "databases", "services", "firewall", "audit", "main"]];
+    const partsOf = [["lib", "preflight", "services", "firewall", "iris", "audit", "main"], ["lib", "preflight", "distribution", "databases", "integrity", "services", "firewall", "audit", "main"]];
 
     it("each script assigns exactly the variables its parts read", () => {
         renderers.forEach((script, i) => {

@@ -49,6 +49,7 @@ describe("defaults", () => {
             path: "/usr/lib/x86_64-linux-gnu/fis-gtm/V7.0-005_x86_64",
             group: "gtmusers",
             members: ["alice"],
+            verifyIntegrity: false,
             tmpDir: "/var/lib/gtm_tmp",
             restrict: {},
         });
