@@ -307,14 +307,17 @@ export interface MProduct {
     readonly defaultTmpDir: string;
     /** Facility restriction file in the distribution directory (GT.M since V6.3-002, YottaDB since r1.10). */
     readonly restrictFile: string;
-    /** Environment variable of the routine search path, and the distribution's library of utility routines (%XCMD). */
+    /** Environment variable of the routine search path, and the distribution's library of utility routines (%DUMPFHEAD, which `mupip dumpfhead` runs). */
     readonly routinesVar: string;
     readonly utilLibrary: string;
     /**
-     * M code that prints the installed release as `<GT.M release it is based on> [<product release>]`:
-     * YottaDB's $ZVERSION names the GT.M release merged into it, $ZYRELEASE its own (YDB#262).
+     * The release names compiled into the shared library, which $ZVERSION (GT.M's release, or the
+     * GT.M release merged into YottaDB: YDB#262) and YottaDB's $ZYRELEASE return: extended regular
+     * expressions whose first word is the product, second the release. Read from the file rather
+     * than by running M: a restrict.txt that restricts ZCMDLINE, or a broken one that restricts
+     * everything, would keep `mumps -run %XCMD` from printing it, and so from being repaired.
      */
-    readonly releaseProbe: string;
+    readonly releaseNames: readonly string[];
     /** Form of the product's release as `distribution.version` declares it. */
     readonly releasePattern: RegExp;
     readonly releaseExample: string;
@@ -341,7 +344,7 @@ export const products = {
         restrictFile: "restrict.txt",
         routinesVar: "gtmroutines",
         utilLibrary: "libgtmutil.so",
-        releaseProbe: 'write $piece($zversion," ",2),!',
+        releaseNames: ["GT\\.M V[0-9]+\\.[0-9]+-[0-9]{3}[A-Z]? Linux [A-Za-z0-9_]+"],
         releasePattern: /^V\d+\.\d+-\d{3}[A-Z]?$/,
         releaseExample: "V7.0-005",
     },
@@ -359,7 +362,7 @@ export const products = {
         restrictFile: "restrict.txt",
         routinesVar: "ydb_routines",
         utilLibrary: "libyottadbutil.so",
-        releaseProbe: 'write $piece($zversion," ",2)," ",$piece($zyrelease," ",2),!',
+        releaseNames: ["GT\\.M V[0-9]+\\.[0-9]+-[0-9]{3}[A-Z]? Linux [A-Za-z0-9_]+", "YottaDB r[0-9]+\\.[0-9]{2} Linux [A-Za-z0-9_]+"],
         releasePattern: /^r\d+\.\d{2}$/,
         releaseExample: "r2.06",
     },

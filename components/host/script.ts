@@ -63,7 +63,7 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
     const logind = { LOGIND_DIR: logindRemoveIpc.dir, LOGIND_FILE: logindRemoveIpc.file, LOGIND_CONTENT: logindRemoveIpc.content, LOGIND_MAIN: logindRemoveIpc.mainFile, LOGIND_DROPIN_DIRS: logindRemoveIpc.dropInDirs };
     if (!dist || !facts) {
-        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_ENV: [], RELEASE_PROBE: "", SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", VERIFY_INTEGRITY: "", ...logind };
+        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_NAMES: [], SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", VERIFY_INTEGRITY: "", ...logind };
     }
     return {
         PRODUCT_NAME: facts.displayName,
@@ -72,8 +72,7 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
         DIST_MEMBERS: dist.members,
         DIST_MARKERS: ["mumps", facts.secshr.wrapper, facts.sharedLibrary],
         DIST_VERSION: dist.version ?? "",
-        RELEASE_ENV: [`${facts.distVar}=${dist.path}`, `${facts.routinesVar}=${dist.path}/${facts.utilLibrary}`],
-        RELEASE_PROBE: facts.releaseProbe,
+        RELEASE_NAMES: facts.releaseNames,
         SECSHR_DIR: facts.secshr.dir,
         SECSHR_NAME: facts.secshr.wrapper,
         INSTALL_OWNERS: facts.installOwners,
@@ -142,7 +141,7 @@ function irisValues(p: HostProfile): Record<string, ShellValue> {
 
 function requiredTools(parts: readonly PartName[]): string[] {
     const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
-    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv", "timeout", "sort", "cut", "sed", "tail");
+    if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv", "timeout", "sort", "cut", "sed", "tail", "grep");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
     if (parts.includes("firewall")) tools.push("nft");

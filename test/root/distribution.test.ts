@@ -121,10 +121,10 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         expect(diffManifest(before, await takeManifest(root, [dist]))).toEqual([]);
     });
 
-    it("refuses a line the installed release cannot parse (a stand-in distribution that reports V6.3-002), before any change", async () => {
-        // GT.M 7.0-005 knows every keyword; the stand-in's mumps prints an older release instead.
+    it("refuses a line the installed release cannot parse (a stand-in distribution of V6.3-002), before any change", async () => {
+        // GT.M 7.0-005 knows every keyword; the stand-in's library carries an older release name.
         const old = "/opt/gtm-old";
-        await sh(`mkdir -p ${old}/gtmsecshrdir && printf '#!/bin/sh\\necho V6.3-002\\n' >${old}/mumps && chmod 755 ${old}/mumps && for f in gtmsecshr gtmsecshrdir/gtmsecshr libgtmshr.so; do echo stand-in >${old}/$f; done`);
+        await sh(`mkdir -p ${old}/gtmsecshrdir && for f in mumps gtmsecshr gtmsecshrdir/gtmsecshr; do echo stand-in >${old}/$f; done && printf '\\177ELF...GT.M V6.3-002 Linux x86_64\\0...' >${old}/libgtmshr.so`);
         const before = await takeManifest(root, [old]);
         const halt = await run(profile({ restrict: { HALT: "gtmops" } }, old));
         expect(halt.code).toBe(2);
@@ -137,6 +137,19 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         expect(zsys.code, zsys.stdout).toBe(0);
         expect(await root.readFile(`${old}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\n");
         await sh(`rm -rf ${old}`);
+    });
+
+    it("repairs a restrict.txt that restricts everything (an unknown group) or ZCMDLINE: reading the release runs no M", async () => {
+        await sh(`chmod u+w '${dist}/restrict.txt' && echo ZSYSTEM:nosuchgroup >'${dist}/restrict.txt'`);
+        expect((await h.runMumps(root, "carol", "write 6*7,!", { gtmDist: dist })).stdout).not.toBe("42\n");
+        const repaired = await run(profile({ restrict: { ZSYSTEM: "gtmadmin", ZCMDLINE: "gtmadmin" } }));
+        expect(repaired.code, repaired.stdout).toBe(0);
+        expect(line(repaired.reports, "info", "release")).toBe("V7.0-005");
+        expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\nZCMDLINE:gtmadmin\n");
+        // With ZCMDLINE restricted, %XCMD runs nothing for alice: a release probe through M would now fail.
+        expect((await h.runMumps(root, "alice", "write 6*7,!", { gtmDist: dist })).stdout).toBe("");
+        expect((await run(profile({ restrict: { ZSYSTEM: "gtmadmin", ZCMDLINE: "gtmadmin" } }))).summary?.changed).toEqual([]);
+        await run(profile());
     });
 
     it("a restrict emptied in the profile removes the file it wrote, and only an unchanged one", async () => {

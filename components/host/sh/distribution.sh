@@ -1,4 +1,4 @@
-# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS DIST_VERSION RELEASE_ENV RELEASE_PROBE SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_LINES RESTRICT_SINCE STATE_DIR TMP_DIR PROFILE_D ENV_CONTENT LOGIND_DIR LOGIND_FILE LOGIND_CONTENT LOGIND_MAIN LOGIND_DROPIN_DIRS
+# reads: DIST DIST_MARKERS PRODUCT_NAME DIST_GROUP DIST_MEMBERS DIST_VERSION RELEASE_NAMES SECSHR_DIR SECSHR_NAME INSTALL_OWNERS RESTRICT_FILE RESTRICT_LINES RESTRICT_SINCE STATE_DIR TMP_DIR PROFILE_D ENV_CONTENT LOGIND_DIR LOGIND_FILE LOGIND_CONTENT LOGIND_MAIN LOGIND_DROPIN_DIRS
 # ---- distribution: GT.M / YottaDB restricted to a group ----------------------------------------
 
 # The recursive chgrp/chmod only runs on a directory that proves to be the distribution, in a tree
@@ -24,17 +24,20 @@ distribution_preflight() {
 
 # The installed release, read only when something depends on it: the profile declares one, or
 # restrict.txt has lines, each of which the release must parse (a line it cannot parse restricts
-# every facility for everyone). The distribution's own mumps prints it, run as nobody in the
-# distribution's group, never as root; the trust chain above is proven first.
+# every facility for everyone). It is the release name compiled into the runtime library (the
+# third marker), the one the M intrinsics zversion and zyrelease return; each name must occur with
+# one value. The trust chain above is proven first.
 require_release() {
 	[ -n "$DIST_VERSION" ] || [ "${#RESTRICT_LINES[@]}" -gt 0 ] || return 0
-	local gid out base base_key release i
-	gid=$(getent group "$DIST_GROUP" | cut -d: -f3) || gid=65534
-	out=$(cd / && timeout 30 setpriv --reuid=65534 --regid="$gid" --clear-groups -- env -i "${RELEASE_ENV[@]}" "$DIST/mumps" -run %XCMD "$RELEASE_PROBE" 2>&1) ||
-		die preflight "$DIST" "could not read the installed release (its mumps, run as uid 65534 gid $gid: ${out:0:200}); refused"
-	read -r base release <<<"${out%%$'\n'*}"
-	release=${release:-$base}
-	release_key "$base" || die preflight "$DIST" "its mumps reports an unexpected release (${out:0:200}); refused"
+	local library="$DIST/${DIST_MARKERS[2]}" pattern names words=() base base_key release i
+	for pattern in "${RELEASE_NAMES[@]}"; do
+		mapfile -t names < <(grep -aoE -- "$pattern" "$library" | sort -u)
+		[ "${#names[@]}" = 1 ] || die preflight "$library" "cannot tell the installed release: ${#names[@]} distinct names match /$pattern/; refused"
+		read -r -a words <<<"${names[0]}"
+		release=${words[1]}
+		base=${base:-$release}
+	done
+	release_key "$base"
 	base_key=$release_key
 	if [ -n "$DIST_VERSION" ] && [ "$DIST_VERSION" != "$release" ]; then
 		die preflight "$DIST" "is $PRODUCT_NAME $release, the profile declares $DIST_VERSION; refused"

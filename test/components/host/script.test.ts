@@ -66,7 +66,7 @@ describe("rendering", () => {
         expect(shellValue(script, "EXPECTED_PORTS")).toEqual(["tcp/22"]);
         expect(shellValue(script, "CRON_ALLOW_CONTENT")).toEqual(["root"]);
         expect(shellValue(script, "ENV_CONTENT")[0]).toMatch(/export gtm_dist='\/opt\/gtm\/V7.0'\nexport gtm_tmp='\/var\/lib\/gtm_tmp'$/);
-        expect(shellValue(script, "RELEASE_ENV")).toEqual(["gtm_dist=/opt/gtm/V7.0", "gtmroutines=/opt/gtm/V7.0/libgtmutil.so"]);
+        expect(shellValue(script, "RELEASE_NAMES")).toEqual(["GT\\.M V[0-9]+\\.[0-9]+-[0-9]{3}[A-Z]? Linux [A-Za-z0-9_]+"]);
     });
 
     it("renders YottaDB's names and restrict.txt from the typed facility map", () => {
@@ -79,7 +79,8 @@ describe("rendering", () => {
         // A group name with "-" parses only from GT.M V6.3-013 (YottaDB r1.36) on.
         expect(shellValue(script, "RESTRICT_SINCE")).toEqual(["V6.3-002", "V6.3-002", "V6.3-013"]);
         expect(shellValue(script, "ENV_CONTENT")[0]).toMatch(/export ydb_dist='\/opt\/yottadb\/r2.02'\nexport ydb_tmp='\/var\/lib\/ydb_tmp'$/);
-        expect(shellValue(script, "RELEASE_PROBE")).toEqual(['write $piece($zversion," ",2)," ",$piece($zyrelease," ",2),!']);
+        // YottaDB's library names the GT.M release merged into it first, then its own.
+        expect(shellValue(script, "RELEASE_NAMES")[1]).toBe("YottaDB r[0-9]+\\.[0-9]{2} Linux [A-Za-z0-9_]+");
         expect(shellValue(render(gtm), "RESTRICT_LINES")).toEqual([]);
     });
 
