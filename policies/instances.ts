@@ -53,7 +53,7 @@ function forDatabaseHosts(types: readonly string[], validate: (props: Props, rep
 export const databaseHostNoPublicIp = resourcePolicy({
     name: "database-host-no-public-ip",
     description: "A database host is not given a public IPv4 address.",
-    severity: "critical",
+    control: "MDBH-AWS-001",
     enforcementLevel: "mandatory",
     remediationSteps: "Set associatePublicIpAddress: false on the instance (the DatabaseHost component does) and reach it through the admin networks. Changing it replaces the instance, so the policy does not remediate it.",
     configSchema: schemaOf(hostProperties),
@@ -87,7 +87,7 @@ function requiresImdsv2(options: Props | undefined): boolean {
 export const databaseHostImdsv2 = resourcePolicy({
     name: "database-host-imdsv2",
     description: "A database host requires IMDSv2 session tokens for the instance metadata service (or disables the service).",
-    severity: "high",
+    control: "MDBH-AWS-002",
     enforcementLevel: "mandatory",
     remediationSteps: "Set metadataOptions.httpTokens: \"required\". The change is made in place; with enforcement level \"remediate\" the policy sets it itself. Software on the host that still uses IMDSv1 must move to an SDK that speaks IMDSv2.",
     configSchema: schemaOf(hostProperties),
@@ -108,7 +108,7 @@ export const databaseHostImdsv2 = resourcePolicy({
 export const databaseHostEncryptedVolumes = resourcePolicy({
     name: "database-host-encrypted-volumes",
     description: "A database host's root and data volumes are encrypted.",
-    severity: "high",
+    control: "MDBH-AWS-003",
     enforcementLevel: "mandatory",
     remediationSteps: "Set encrypted: true on rootBlockDevice, on every ebsBlockDevices entry and on tagged EBS volumes (optionally with kmsKeyId). Encrypting an existing volume replaces it: migrate the data first.",
     configSchema: schemaOf(hostProperties),
@@ -179,7 +179,7 @@ function routesToInternet(view: StackView, table: PolicyResource): boolean {
 export const databaseHostPrivateSubnet = stackPolicy({
     name: "database-host-private-subnet",
     description: "A database host is not in a subnet the stack shows to be public (public addresses on launch, or a route to an internet gateway).",
-    severity: "high",
+    control: "MDBH-AWS-004",
     enforcementLevel: "mandatory",
     remediationSteps: "Put database hosts in a private subnet: mapPublicIpOnLaunch false and no route to an internet gateway (use a NAT gateway or VPC endpoints for outbound needs).",
     configSchema: schemaOf(hostProperties),
@@ -202,7 +202,7 @@ const elasticIpLinks: readonly { readonly type: string; readonly properties: rea
 export const databaseHostNoElasticIp = stackPolicy({
     name: "database-host-no-elastic-ip",
     description: "No Elastic IP (aws.ec2.Eip, aws.ec2.EipAssociation) is attached to a database host or its network interface.",
-    severity: "critical",
+    control: "MDBH-AWS-006",
     enforcementLevel: "mandatory",
     remediationSteps: "Remove the Elastic IP or its association from the database host; reach the host through the admin networks (a bastion or VPN) instead.",
     configSchema: schemaOf(hostProperties),
@@ -220,7 +220,7 @@ export const databaseHostNoElasticIp = stackPolicy({
 export const databaseHostAttachedVolumesEncrypted = stackPolicy({
     name: "database-host-attached-volumes-encrypted",
     description: "Every EBS volume the stack attaches to a database host (aws.ec2.VolumeAttachment) is encrypted, tagged or not.",
-    severity: "high",
+    control: "MDBH-AWS-005",
     enforcementLevel: "mandatory",
     remediationSteps: "Set encrypted: true on the volume (optionally with kmsKeyId). Encrypting an existing volume replaces it: migrate the data first.",
     configSchema: schemaOf(hostProperties),

@@ -7,6 +7,8 @@
  *     databaseHostTag: { key: "role", value: "db" },
  *     policies: { "ssh-from-admin-networks-only": { adminCidrs: ["10.20.250.0/24"] } },
  * });
+ * new MdbHardeningPolicies({ minimumSeverity: "high" });               // only high and critical
+ * new MdbHardeningPolicies({ tags: ["SRG-APP-000142-DB-000094"] });   // only that SRG requirement's
  * ```
  *
  * Settings become the pack's initial config; `--policy-pack-config` and Pulumi Cloud settings
@@ -14,6 +16,7 @@
  * Constructing the class starts the policy server, so only an entry file may do it.
  */
 import { PolicyPack, type EnforcementLevel, type PolicyPackArgs, type PolicyPackConfig } from "@pulumi/policy";
+import { severities, type Severity } from "../components/controls";
 import type { ProductionConfig, TagMatch } from "./config";
 import { instancePolicies } from "./instances";
 import { securityGroupPolicies } from "./securityGroups";
@@ -32,8 +35,19 @@ export interface MdbHardeningArgs {
     readonly databaseHostTag?: TagMatch;
     /** How production is recognised, for every policy that asks. */
     readonly production?: Partial<ProductionConfig>;
-    /** Per-policy level or config, by policy name; wins over the shared settings above. */
+    /** Only policies of this severity or higher run; the others are disabled. */
+    readonly minimumSeverity?: Severity;
+    /** Only policies carrying one of these tags (a control id such as MDBH-NET-001, or an SRG id) run; the others are disabled. */
+    readonly tags?: readonly string[];
+    /** Per-policy level or config, by policy name; wins over the shared settings above (a policy named here runs even if not selected). */
     readonly policies?: Partial<Record<PolicyName, PolicySetting>>;
+}
+
+/** Whether a policy passes the severity and tag selection of `args`. */
+function selected(policy: (typeof policies)[number], args: MdbHardeningArgs): boolean {
+    const rank = (s: Severity | undefined) => severities.indexOf(s ?? "low");
+    if (args.minimumSeverity && rank(policy.severity) < rank(args.minimumSeverity)) return false;
+    return !args.tags || (policy.tags ?? []).some((tag) => args.tags!.includes(tag));
 }
 
 export const defaultPackName = "mdb-hardening";
@@ -54,8 +68,18 @@ export function initialConfig(args: MdbHardeningArgs = {}): PolicyPackConfig {
     for (const name of Object.keys(args.policies ?? {})) {
         if (!known.has(name)) throw new Error(`mdb-hardening policies: unknown policy "${name}"; known: ${[...known.keys()].join(", ")}`);
     }
+    if (args.minimumSeverity && !severities.includes(args.minimumSeverity)) {
+        throw new Error(`mdb-hardening policies: minimumSeverity "${args.minimumSeverity}" is not one of ${severities.join(", ")}`);
+    }
+    const tags = new Set(policies.flatMap((p) => p.tags ?? []));
+    const unknownTags = (args.tags ?? []).filter((tag) => !tags.has(tag));
+    if (unknownTags.length > 0) throw new Error(`mdb-hardening policies: no policy has the tag ${unknownTags.join(", ")}; tags: ${[...tags].join(", ")}`);
     const config: PolicyPackConfig = args.all ? { all: args.all } : {};
+    for (const policy of policies) {
+        if (!selected(policy, args) && args.policies?.[policy.name] === undefined) config[policy.name] = "disabled";
+    }
     for (const [name, properties] of known) {
+        if (config[name] === "disabled") continue;
         const shared: Record<string, unknown> = { ...(args.databaseHostTag ? { databaseHostTag: args.databaseHostTag } : {}), ...args.production };
         const setting = args.policies?.[name as PolicyName];
         const own = typeof setting === "string" ? { enforcementLevel: setting } : { ...setting };

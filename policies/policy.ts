@@ -7,6 +7,7 @@
  * policy process, and would tie the pack to one provider major version.
  */
 import type {
+    Policy,
     PolicyConfigSchema,
     ReportViolation,
     ResourceValidation,
@@ -15,13 +16,28 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { controls, databaseSrg, type Control, type ControlId } from "../components/controls";
 
-/** Keep a policy's name as a literal type, so the consumer API can type its per-policy settings. */
-export function resourcePolicy<const N extends string>(policy: ResourceValidationPolicy & { name: N }): ResourceValidationPolicy & { name: N } {
-    return policy;
+/** A policy as a rule module writes it: its control (components/controls.ts) gives severity, tags, framework and url. */
+type Declared<P> = Omit<P, "severity" | "tags" | "framework" | "url"> & { readonly control: ControlId };
+
+/** The policy SDK's metadata of a control: tags are the control id and its SRG id, so packs select by either. */
+function controlMetadata(id: ControlId): Pick<Policy, "severity" | "tags" | "framework" | "url"> {
+    const control: Control = controls[id];
+    return {
+        severity: control.severity,
+        tags: [id, ...(control.srg ? [control.srg.id] : [])],
+        ...(control.srg ? { framework: { ...databaseSrg, reference: control.srg.id, specification: control.srg.requirement } } : {}),
+        ...(control.url ? { url: control.url } : {}),
+    };
 }
-export function stackPolicy<const N extends string>(policy: StackValidationPolicy & { name: N }): StackValidationPolicy & { name: N } {
-    return policy;
+
+/** Keeps a policy's name as a literal type, so the consumer API can type its per-policy settings. */
+export function resourcePolicy<const N extends string>({ control, ...policy }: Declared<ResourceValidationPolicy> & { name: N }): ResourceValidationPolicy & { name: N } {
+    return { ...policy, ...controlMetadata(control) };
+}
+export function stackPolicy<const N extends string>({ control, ...policy }: Declared<StackValidationPolicy> & { name: N }): StackValidationPolicy & { name: N } {
+    return { ...policy, ...controlMetadata(control) };
 }
 
 /** A config property: its JSON schema (shown by `pulumi policy` and validated by the engine) and default. */

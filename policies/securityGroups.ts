@@ -9,6 +9,7 @@
  * on as one that may guard a database host. Ports and their meaning come from the catalog.
  */
 import { irisEndpoints, sensitivePorts, type IrisEndpointId, type OsEndpointId, type Protocol } from "../components/catalog";
+import type { ControlId } from "../components/controls";
 import { cidrList, networksOf, portList, privateNetworks, productionOf, productionProperties, productionReason, type ProductionConfig } from "./config";
 import {
     catalogEndpoints,
@@ -64,7 +65,7 @@ const worldConfig = configReader(worldProperties, (c): Endpoint[] => [
 export const noWorldIngressToDatabasePorts = resourcePolicy({
     name: "no-world-ingress-to-database-ports",
     description: "No security group admits the whole internet (0.0.0.0/0, ::/0) to a database or database-host service port.",
-    severity: "critical",
+    control: "MDBH-NET-001",
     enforcementLevel: "mandatory",
     remediationSteps: "Replace the /0 source with the networks that need the service (application clients, peers), or remove the rule. Narrow 'all traffic' and port-range rules so they do not cover the port.",
     configSchema: schemaOf(worldProperties),
@@ -81,6 +82,7 @@ export const noWorldIngressToDatabasePorts = resourcePolicy({
 /** What a policy that admits an endpoint only from configured networks needs to know. */
 interface OnlyFrom<N extends string, K extends string> {
     readonly name: N;
+    readonly control: ControlId;
     readonly description: string;
     readonly remediationSteps: string;
     readonly endpoint: IrisEndpointId | OsEndpointId;
@@ -91,7 +93,7 @@ interface OnlyFrom<N extends string, K extends string> {
     readonly networks: { readonly property: K; readonly description: string; readonly default: readonly string[]; readonly who: string };
 }
 
-/** A mandatory, high-severity policy: ingress to `endpoint` (on its configured ports) only from the configured networks. */
+/** A mandatory policy: ingress to `endpoint` (on its configured ports) only from the configured networks. */
 function onlyFrom<const N extends string, const K extends string>(spec: OnlyFrom<N, K>) {
     type Config = { ports: number[] } & Record<K, string[]>;
     const endpoint = catalogEndpoints([spec.endpoint])[0];
@@ -102,8 +104,8 @@ function onlyFrom<const N extends string, const K extends string>(spec: OnlyFrom
     const read = configReader(properties, (c) => ({ endpoints: onPorts(endpoint, c.ports), allowed: networksOf(spec.networks.property, c[spec.networks.property]) }));
     return resourcePolicy({
         name: spec.name,
+        control: spec.control,
         description: spec.description,
-        severity: "high",
         enforcementLevel: "mandatory",
         remediationSteps: spec.remediationSteps,
         configSchema: schemaOf(properties),
@@ -120,6 +122,7 @@ function onlyFrom<const N extends string, const K extends string>(spec: OnlyFrom
 /** IRIS document, "IP Protocols" ([SQL] JDBCGatewayPort) and "Gateways"; the catalog keeps the gateway on the host. */
 export const jdbcGatewayNotExposed = onlyFrom({
     name: "jdbc-gateway-not-exposed",
+    control: "MDBH-NET-002",
     description: "The IRIS JDBC gateway port is not open to other hosts.",
     remediationSteps: "Remove ingress to the JDBC gateway port. If off-host clients really need it, list their CIDRs in this policy's allowedCidrs (and in the profile's network.jdbcClients).",
     endpoint: "jdbcGateway",
@@ -144,7 +147,7 @@ const webServerConfig = configReader(webServerProperties, (c) => ({
 export const privateWebServerClosedInProduction = resourcePolicy({
     name: "private-web-server-closed-in-production",
     description: "In production, no security group opens the IRIS private web server port.",
-    severity: "high",
+    control: "MDBH-NET-003",
     enforcementLevel: "mandatory",
     remediationSteps: "Serve the Management Portal through the Web Gateway on a real web server and remove ingress to the private web server port; keep features.privateWebServer off in production profiles.",
     configSchema: schemaOf(webServerProperties),
@@ -174,7 +177,7 @@ const snmp = catalogEndpoints(["snmp"])[0];
 export const legacyServicesClosed = resourcePolicy({
     name: "legacy-services-closed",
     description: "Telnet, SNMP/AgentX, rpcbind (portmap) and NFS ports are not open to a database host.",
-    severity: "high",
+    control: "MDBH-NET-004",
     enforcementLevel: "mandatory",
     remediationSteps: "Remove ingress to these ports; the host hardening disables the daemons behind them. When the IRIS monitor service is used, list the SNMP managers in this policy's snmpManagerCidrs.",
     configSchema: schemaOf(legacyProperties),
@@ -196,6 +199,7 @@ export const legacyServicesClosed = resourcePolicy({
 /** YottaDB recommendations: "Restrict access to a system on which YottaDB runs to those who legitimately need it." */
 export const sshFromAdminNetworksOnly = onlyFrom({
     name: "ssh-from-admin-networks-only",
+    control: "MDBH-NET-005",
     description: "SSH is open only from the configured administration networks.",
     remediationSteps: "Limit SSH ingress to the admin CIDRs (the profile's network.adminCidrs) and list the same CIDRs in this policy's adminCidrs. Rules naming security groups or prefix lists cannot be checked: use CIDRs.",
     endpoint: "ssh",
@@ -238,7 +242,7 @@ const licenseConfig = configReader(licenseProperties, (c) => {
 export const licenseTrafficBetweenDeclaredPeers = resourcePolicy({
     name: "license-traffic-between-declared-peers",
     description: "License traffic (UDP, and its TCP query callback) flows only between IRIS instances and the declared license servers.",
-    severity: "medium",
+    control: "MDBH-NET-006",
     enforcementLevel: "advisory",
     remediationSteps: "Limit rules on the license port to the license servers and their instances, and declare them in this policy's licenseServerCidrs and instanceCidrs. An allow-all egress rule also covers the license port: replace it with the destinations the host needs.",
     configSchema: schemaOf(licenseProperties),

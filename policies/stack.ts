@@ -59,7 +59,7 @@ function missingHardening(component: PolicyResource): string[] {
 export const databaseHostHardened = stackPolicy({
     name: "database-host-hardened",
     description: "Every database host is hardened by an mdb-hardening component with service disabling on and, for GT.M and YottaDB, the distribution restricted to its group.",
-    severity: "high",
+    control: "MDBH-HOST-001",
     enforcementLevel: "mandatory",
     remediationSteps: "Create database hosts with DatabaseHost, or harden an existing one with ExistingHost connected to its address; keep hardening.services on, and hardening.distribution on for GT.M/YottaDB profiles.",
     configSchema: schemaOf(hardenedProperties),

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ruleTypes } from "../../policies/network";
+import { controls } from "../../components/controls";
 import { initialConfig, packArgs, policies } from "../../policies/pack";
 import { awsTypes } from "../../policies/resources";
 import { evaluate } from "../helpers/policies/harness";
@@ -21,6 +22,22 @@ describe("the pack's policies", () => {
             expect(Object.keys(p.configSchema?.properties ?? {})).not.toContain("enforcementLevel");
         }
         expect(packArgs().policies).toBe(policies);
+    });
+
+    it("each carry one control of the control table: its id and SRG id as tags, its severity, its SRG requirement as framework", () => {
+        const ids = policies.map((p) => p.tags?.[0]);
+        expect(new Set(ids).size).toBe(policies.length);
+        expect([...ids].sort()).toEqual(Object.keys(controls).sort());
+        const world = policies.find((p) => p.name === "no-world-ingress-to-database-ports")!;
+        expect(world).toMatchObject({
+            severity: "critical",
+            tags: ["MDBH-NET-001", "SRG-APP-000142-DB-000094"],
+            framework: { name: "DISA Database SRG", version: "V4R5", reference: "SRG-APP-000142-DB-000094" },
+        });
+        const imds = policies.find((p) => p.name === "database-host-imdsv2")!;
+        expect(imds.tags).toEqual(["MDBH-AWS-002"]);
+        expect(imds.framework).toBeUndefined();
+        expect(imds.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
     });
 
     it("run with their schema defaults (the config the engine sends when nobody sets any)", async () => {
@@ -89,6 +106,19 @@ describe("consumer settings become the pack's initial config", () => {
             "database-host-attached-volumes-encrypted": tag,
             "database-host-hardened": tag,
         });
+    });
+
+    it("selects by severity or tag in one line; a policy configured by name still runs", () => {
+        const disabled = (config: Record<string, unknown>) => Object.keys(config).filter((name) => config[name] === "disabled").sort();
+        expect(disabled(initialConfig({ minimumSeverity: "critical" }))).toEqual(policies.filter((p) => p.severity !== "critical").map((p) => p.name).sort());
+        expect(disabled(initialConfig({ minimumSeverity: "high" }))).toEqual(["license-traffic-between-declared-peers"]);
+        const srg = initialConfig({ tags: ["SRG-APP-000142-DB-000094"] });
+        expect(disabled(srg)).toEqual(policies.filter((p) => !p.tags?.includes("SRG-APP-000142-DB-000094")).map((p) => p.name).sort());
+        expect(disabled(srg)).toContain("database-host-imdsv2");
+        const kept = initialConfig({ minimumSeverity: "critical", policies: { "database-host-imdsv2": "mandatory" } });
+        expect(kept["database-host-imdsv2"]).toEqual({ enforcementLevel: "mandatory" });
+        expect(() => initialConfig({ tags: ["MDBH-NOPE-001"] })).toThrow(/no policy has the tag MDBH-NOPE-001; tags: MDBH-NET-001, SRG-APP-000142-DB-000094, /);
+        expect(() => initialConfig({ minimumSeverity: "severe" as never })).toThrow(/minimumSeverity "severe" is not one of low, medium, high, critical/);
     });
 
     it("refuses unknown policies and config properties", () => {
