@@ -551,6 +551,17 @@ export const hostTags = {
 } as const;
 export const databaseHostRole = "database-host";
 
+/**
+ * Per-resource policy waivers, as resource tags: the policy names (separated by spaces), the
+ * reason (required), the last day it holds (optional, YYYY-MM-DD). Values stay within AWS's tag
+ * character set (letters, digits, spaces and _ . : / = + - @).
+ */
+export const waiverTags = {
+    policies: "mdb-hardening:waive",
+    reason: "mdb-hardening:waive-reason",
+    until: "mdb-hardening:waive-until",
+} as const;
+
 /** Type tokens of the components (a policy sees type strings, not classes). */
 export const componentTypes = {
     databaseHost: "mdb-hardening:aws:DatabaseHost",

@@ -54,6 +54,7 @@ export const controls = {
     "MDBH-AWS-004": { title: "A database host is in a private subnet", severity: "high", source: `${gtm}: not for "a machine ... subject to direct attack"` },
     "MDBH-AWS-005": { title: "Volumes attached to a database host are encrypted", severity: "high", source: awsBaseline },
     "MDBH-AWS-006": { title: "No Elastic IP on a database host", severity: "critical", source: `${gtm}: not for "a machine ... subject to direct attack"` },
+    "MDBH-PACK-001": { title: "Every waiver stays visible", severity: "low", source: "mdb-hardening: an exception to a policy is evidence an auditor asks for" },
     "MDBH-HOST-001": { title: "Every database host is hardened by a component", severity: "high", source: `"Killing Daemons"; ${gtm}, "chgrp -R group $gtm_dist; chmod -R o-rwx $gtm_dist"`, srg: srg.portsProtocolsServices },
 } as const satisfies Record<`MDBH-${string}`, Control>;
 

@@ -21,8 +21,11 @@ import type { ProductionConfig, TagMatch } from "./config";
 import { instancePolicies } from "./instances";
 import { securityGroupPolicies } from "./securityGroups";
 import { stackPolicies } from "./stack";
+import { waiversInEffectName, type ConfiguredWaiver } from "./waivers";
+import { waiversInEffectPolicy } from "./waiversInEffect";
 
-export const policies = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies];
+const checks = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies];
+export const policies = [...checks, waiversInEffectPolicy(checks.map((p) => p.name))];
 export type PolicyName = (typeof policies)[number]["name"];
 
 /** A policy's enforcement level, or its config (with an optional level). */
@@ -39,12 +42,15 @@ export interface MdbHardeningArgs {
     readonly minimumSeverity?: Severity;
     /** Only policies carrying one of these tags (a control id such as MDBH-NET-001, or an SRG id) run; the others are disabled. */
     readonly tags?: readonly string[];
+    /** Waivers by resource URN, for resources that carry no tags (see README "Waivers"); given to every policy. */
+    readonly waivers?: readonly ConfiguredWaiver[];
     /** Per-policy level or config, by policy name; wins over the shared settings above (a policy named here runs even if not selected). */
     readonly policies?: Partial<Record<PolicyName, PolicySetting>>;
 }
 
-/** Whether a policy passes the severity and tag selection of `args`. */
+/** Whether a policy passes the severity and tag selection of `args`; the waiver listing always does, so no exception hides. */
 function selected(policy: (typeof policies)[number], args: MdbHardeningArgs): boolean {
+    if (policy.name === waiversInEffectName) return true;
     const rank = (s: Severity | undefined) => severities.indexOf(s ?? "low");
     if (args.minimumSeverity && rank(policy.severity) < rank(args.minimumSeverity)) return false;
     return !args.tags || (policy.tags ?? []).some((tag) => args.tags!.includes(tag));
@@ -74,13 +80,17 @@ export function initialConfig(args: MdbHardeningArgs = {}): PolicyPackConfig {
     const tags = new Set(policies.flatMap((p) => p.tags ?? []));
     const unknownTags = (args.tags ?? []).filter((tag) => !tags.has(tag));
     if (unknownTags.length > 0) throw new Error(`mdb-hardening policies: no policy has the tag ${unknownTags.join(", ")}; tags: ${[...tags].join(", ")}`);
+    for (const waiver of args.waivers ?? []) {
+        const unknownPolicies = waiver.policies.filter((name) => !known.has(name));
+        if (unknownPolicies.length > 0) throw new Error(`mdb-hardening policies: the waiver for ${waiver.urn} names unknown policy ${unknownPolicies.join(", ")}`);
+    }
     const config: PolicyPackConfig = args.all ? { all: args.all } : {};
     for (const policy of policies) {
         if (!selected(policy, args) && args.policies?.[policy.name] === undefined) config[policy.name] = "disabled";
     }
     for (const [name, properties] of known) {
         if (config[name] === "disabled") continue;
-        const shared: Record<string, unknown> = { ...(args.databaseHostTag ? { databaseHostTag: args.databaseHostTag } : {}), ...args.production };
+        const shared: Record<string, unknown> = { ...(args.databaseHostTag ? { databaseHostTag: args.databaseHostTag } : {}), ...(args.waivers ? { waivers: args.waivers } : {}), ...args.production };
         const setting = args.policies?.[name as PolicyName];
         const own = typeof setting === "string" ? { enforcementLevel: setting } : { ...setting };
         const unknown = Object.keys(own).filter((k) => k !== "enforcementLevel" && !properties.includes(k));

@@ -17,6 +17,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { controls, databaseSrg, type Control, type ControlId } from "../components/controls";
+import { describeWaiver, today, waiverFor, waiversInEffectName, waiversProperty, type ConfiguredWaiver } from "./waivers";
 
 /** A policy as a rule module writes it: its control (components/controls.ts) gives severity, tags, framework and url. */
 type Declared<P> = Omit<P, "severity" | "tags" | "framework" | "url"> & { readonly control: ControlId };
@@ -32,12 +33,55 @@ function controlMetadata(id: ControlId): Pick<Policy, "severity" | "tags" | "fra
     };
 }
 
+/** Every policy takes the shared `waivers` config (policies/waivers.ts). */
+function withWaivers(schema: PolicyConfigSchema | undefined): PolicyConfigSchema {
+    return { ...schema, properties: { ...schema?.properties, waivers: waiversProperty as unknown as PolicyConfigSchema["properties"][string] } };
+}
+const configuredWaivers = (args: { getConfig<T extends object>(): T }) => args.getConfig<{ waivers?: ConfiguredWaiver[] }>().waivers ?? [];
+
+/** A resource with an active waiver of this policy is not applicable; one whose waiver is not applied says why in each violation. */
+function waivable(name: string, validate: ResourceValidation): ResourceValidation {
+    return (args, report) => {
+        const waiver = waiverFor(name, args.urn, args.props, configuredWaivers(args), today());
+        if (waiver?.active) args.notApplicable(describeWaiver(waiver));
+        const why = waiver && !waiver.active ? waiver.why : undefined;
+        return validate(args, why ? (message, urn) => report(`${message} (waiver not applied: ${why})`, urn) : report);
+    };
+}
+
 /** Keeps a policy's name as a literal type, so the consumer API can type its per-policy settings. */
 export function resourcePolicy<const N extends string>({ control, ...policy }: Declared<ResourceValidationPolicy> & { name: N }): ResourceValidationPolicy & { name: N } {
-    return { ...policy, ...controlMetadata(control) };
+    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
+    const remediate = policy.remediateResource;
+    return {
+        ...policy,
+        ...controlMetadata(control),
+        configSchema: withWaivers(policy.configSchema),
+        validateResource: validations.map((v) => waivable(policy.name, v)),
+        // A waived resource is left as it is.
+        ...(remediate ? { remediateResource: (args) => (waiverFor(policy.name, args.urn, args.props, configuredWaivers(args), today())?.active ? undefined : remediate(args)) } : {}),
+    };
 }
+
+/** A stack policy's violation on a resource with an active waiver is dropped (waivers-in-effect lists it). */
 export function stackPolicy<const N extends string>({ control, ...policy }: Declared<StackValidationPolicy> & { name: N }): StackValidationPolicy & { name: N } {
-    return { ...policy, ...controlMetadata(control) };
+    const validate = policy.validateStack;
+    const listing = policy.name === waiversInEffectName;
+    return {
+        ...policy,
+        ...controlMetadata(control),
+        configSchema: withWaivers(policy.configSchema),
+        // The waiver listing reports waivers; it is not itself waivable.
+        validateStack: listing ? validate : (args, report) => {
+            const props = new Map(args.resources.map((r) => [r.urn, r.props]));
+            const [configured, day] = [configuredWaivers(args), today()];
+            return validate(args, (message, urn) => {
+                const waiver = urn === undefined ? undefined : waiverFor(policy.name, urn, props.get(urn), configured, day);
+                if (waiver?.active) return;
+                report(waiver ? `${message} (waiver not applied: ${waiver.why})` : message, urn);
+            });
+        },
+    };
 }
 
 /** A config property: its JSON schema (shown by `pulumi policy` and validated by the engine) and default. */

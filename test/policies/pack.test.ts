@@ -110,10 +110,11 @@ describe("consumer settings become the pack's initial config", () => {
 
     it("selects by severity or tag in one line; a policy configured by name still runs", () => {
         const disabled = (config: Record<string, unknown>) => Object.keys(config).filter((name) => config[name] === "disabled").sort();
-        expect(disabled(initialConfig({ minimumSeverity: "critical" }))).toEqual(policies.filter((p) => p.severity !== "critical").map((p) => p.name).sort());
+        // The waiver listing always runs, so no exception hides behind a selection.
+        expect(disabled(initialConfig({ minimumSeverity: "critical" }))).toEqual(policies.filter((p) => p.severity !== "critical" && p.name !== "waivers-in-effect").map((p) => p.name).sort());
         expect(disabled(initialConfig({ minimumSeverity: "high" }))).toEqual(["license-traffic-between-declared-peers"]);
         const srg = initialConfig({ tags: ["SRG-APP-000142-DB-000094"] });
-        expect(disabled(srg)).toEqual(policies.filter((p) => !p.tags?.includes("SRG-APP-000142-DB-000094")).map((p) => p.name).sort());
+        expect(disabled(srg)).toEqual(policies.filter((p) => !p.tags?.includes("SRG-APP-000142-DB-000094") && p.name !== "waivers-in-effect").map((p) => p.name).sort());
         expect(disabled(srg)).toContain("database-host-imdsv2");
         const kept = initialConfig({ minimumSeverity: "critical", policies: { "database-host-imdsv2": "mandatory" } });
         expect(kept["database-host-imdsv2"]).toEqual({ enforcementLevel: "mandatory" });

@@ -1,0 +1,82 @@
+/**
+ * Per-resource waivers: a resource's `mdb-hardening:waive*` tags (catalog `waiverTags`), or an
+ * entry of the `waivers` config every policy shares (for resources that carry no tags, such as
+ * inline and standalone rules, EipAssociation and VolumeAttachment: by URN). A waived resource is
+ * not applicable to the policy, with the reason; `waivers-in-effect` lists every waiver so none is
+ * hidden. A waiver without a reason, with a malformed or past date is not applied, and the
+ * violation says why. The date is the last day the waiver holds, compared in UTC.
+ */
+import { waiverTags } from "../components/catalog";
+import type { Property, Props } from "./policy";
+
+export interface ConfiguredWaiver {
+    readonly urn: string;
+    readonly policies: readonly string[];
+    readonly reason: string;
+    readonly until?: string;
+}
+
+export const waiversProperty: Property<ConfiguredWaiver[]> = {
+    type: "array",
+    items: {
+        type: "object",
+        properties: {
+            urn: { type: "string", minLength: 1 },
+            policies: { type: "array", items: { type: "string" }, minItems: 1 },
+            reason: { type: "string" },
+            until: { type: "string" },
+        },
+        required: ["urn", "policies", "reason"],
+        additionalProperties: false,
+    },
+    description: "Waivers by resource URN (for resources without tags): the policies waived, the reason, optionally the last day (YYYY-MM-DD).",
+    default: [],
+};
+
+export type Waiver =
+    | { readonly active: true; readonly policy: string; readonly reason: string; readonly until?: string; readonly source: string }
+    | { readonly active: false; readonly policy: string; readonly why: string; readonly source: string };
+
+/** Today as YYYY-MM-DD in UTC. */
+export function today(): string {
+    return new Date().toISOString().slice(0, 10);
+}
+
+function isDate(value: string): boolean {
+    return /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+/** The policy that lists waivers; it cannot be waived itself, or a waiver could hide itself. */
+export const waiversInEffectName = "waivers-in-effect";
+
+function judge(policy: string, reason: unknown, until: unknown, source: string, day: string): Waiver {
+    if (policy === waiversInEffectName) return { active: false, policy, source, why: `${waiversInEffectName} cannot be waived` };
+    if (typeof reason !== "string" || reason.trim() === "") return { active: false, policy, source, why: `it has no reason (${waiverTags.reason})` };
+    if (until !== undefined) {
+        if (typeof until !== "string" || !isDate(until)) return { active: false, policy, source, why: `its date ${JSON.stringify(until)} is not YYYY-MM-DD` };
+        if (until < day) return { active: false, policy, source, why: `it expired after ${until}` };
+    }
+    return { active: true, policy, source, reason: reason.trim(), ...(typeof until === "string" ? { until } : {}) };
+}
+
+/** Every waiver on one resource: from its tags and from the config, one per policy named. */
+export function waiversOf(urn: string, props: Props | undefined, configured: readonly ConfiguredWaiver[], day: string): Waiver[] {
+    const out: Waiver[] = [];
+    for (const w of configured) {
+        if (w.urn === urn) for (const policy of w.policies) out.push(judge(policy, w.reason, w.until, "config waivers", day));
+    }
+    const tags = props?.tags;
+    const named = typeof tags?.[waiverTags.policies] === "string" ? (tags[waiverTags.policies] as string).split(/\s+/).filter(Boolean) : [];
+    for (const policy of named) out.push(judge(policy, tags[waiverTags.reason], tags[waiverTags.until], `tag ${waiverTags.policies}`, day));
+    return out;
+}
+
+/** The waiver of `policy` on a resource: an active one wins over one that is not applied. */
+export function waiverFor(policy: string, urn: string, props: Props | undefined, configured: readonly ConfiguredWaiver[], day: string): Waiver | undefined {
+    const mine = waiversOf(urn, props, configured, day).filter((w) => w.policy === policy);
+    return mine.find((w) => w.active) ?? mine[0];
+}
+
+export function describeWaiver(w: Waiver & { active: true }): string {
+    return `waived (${w.source}): ${w.reason}${w.until ? ` (until ${w.until})` : ""}`;
+}
