@@ -11,18 +11,32 @@ import {
     irisCpf,
     irisCpfSections,
     irisEndpoints,
+    irisFeatureServices,
+    irisFeatures,
     irisJdbcGatewayDefinition,
+    irisLockdown,
     irisModifyService,
+    irisModifyUser,
     irisServices,
     irisWebServerReleases,
     type CpfLocation,
 } from "../catalog";
-import type { HostProfile, IrisFeature, IrisSettings } from "../profile/model";
+import type { HostProfile, IrisSettings } from "../profile/model";
 import { irisInstanceOf } from "./ports";
 import { releaseAtLeast } from "./release";
 
-/** Features whose service the merge switches on or off with them. */
-const featureServices = ["ecp", "mirror", "monitor"] as const satisfies readonly (IrisFeature & keyof typeof irisServices)[];
+/** A part of the "Locked Down" level that no merge action expresses (catalog `irisLockdown.byHand`). */
+export type ByHandFinding = (typeof irisLockdown.byHand)[number];
+
+/** What is left to do by hand on the instance of a profile: the Locked Down settings a merge file cannot set (none without `iris.lockdown`). */
+export function byHandFindings(profile: HostProfile): readonly ByHandFinding[] {
+    return irisInstanceOf(profile).lockdown ? irisLockdown.byHand : [];
+}
+
+/** One finding as the merge file's comments and `mdb-hardening audit-cpf` write it. */
+export function formatByHand(f: ByHandFinding): string {
+    return `${f.setting}: ${f.why} (source: ${f.source})`;
+}
 
 /** Renders the merge file; throws `ProfileError` naming the field when the profile cannot give one. */
 export function renderMergeFile(profile: HostProfile): string {
@@ -65,12 +79,30 @@ export function renderMergeFile(profile: HostProfile): string {
     if (licenseServers.length > 0) note(irisCpfSections.licenseServers, "License servers: network.licenseServers, port iris.ports.licenseServer");
     for (const address of licenseServers) set({ section: irisCpfSections.licenseServers, key: licenseServerName(address) }, `${address},${ports.licenseServer}`);
 
+    const lockdown = iris.lockdown ? irisLockdown : undefined;
+    // Under lockdown a service is on only where a peer list the profile fills comes in through it.
+    const lockdownServices = (lockdown?.services ?? []).map((s) => ({
+        name: s.service,
+        enabled: s.neededBy.some((list) => profile.network[list].length > 0),
+    }));
     const services = [
-        ...featureServices.map((feature) => ({ name: irisServices[feature], enabled: features[feature] })),
+        ...irisFeatures.flatMap((feature) => irisFeatureServices[feature].map((name) => ({ name, enabled: features[feature] }))),
         { name: irisServices.telnet, enabled: false },
+        ...lockdownServices,
     ].sort((a, b) => a.name.localeCompare(b.name));
     note(irisCpfSections.actions, "Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off");
+    if (lockdown) {
+        const needs = lockdown.services.map((s) => s.neededBy.length > 0 ? `${s.service} unless ${s.neededBy.map((l) => `network.${l}`).join(", ")}` : s.service);
+        note(irisCpfSections.actions, `Locked Down (iris.lockdown): also off ${needs.join(", ")}`);
+    }
     for (const s of services) lines.push({ section: irisCpfSections.actions, text: `${irisModifyService}:Name=${s.name},Enabled=${s.enabled ? 1 : 0}` });
+    if (lockdown) {
+        note(irisCpfSections.actions, "Locked Down (iris.lockdown): predefined accounts it does not enable");
+        for (const u of lockdown.users) lines.push({ section: irisCpfSections.actions, text: `${irisModifyUser}:Name=${u.name},Enabled=${u.enabled ? 1 : 0}` });
+        // The merge file is what an operator reads on the host, so what it leaves undone is written into it.
+        note(irisCpfSections.actions, "Locked Down settings no merge action expresses, to do by hand (also listed by `mdb-hardening audit-cpf`):");
+        for (const f of byHandFindings(profile)) note(irisCpfSections.actions, `- ${formatByHand(f)}`);
+    }
 
     const header = [
         `; InterSystems IRIS configuration merge file for host ${profile.name}, instance ${iris.instance}.`,
