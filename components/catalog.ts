@@ -6,7 +6,8 @@
  *
  * Sources (see ../shared/seeds/README.md):
  *  - IRIS: "Secure InterSystems Processes and Operating-System Resources" (ports, services),
- *    checked against current IRIS configuration keys (reference.md).
+ *    checked against current IRIS configuration keys (reference.md); IRIS security levels, services and
+ *    merge actions: InterSystems' documentation pages named in `irisDocs`.
  *  - GT.M V5.4 security model and the YottaDB security philosophy (group restriction,
  *    gtmsecshr, restrict.txt, $gtm_tmp/$gtm_log).
  *  - "Daemon Processes" and "Killing Daemons" (Red Hat 6 era): their daemon lists are carried
