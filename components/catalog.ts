@@ -280,6 +280,22 @@ export const irisFeatureServices = {
 } as const satisfies Record<IrisFeature, readonly IrisService[]>;
 
 /**
+ * Which IRIS endpoints each service or feature serves, for the endpoints that serve nothing else: the
+ * superserver carries the Native API, SQL and objects (%Service_Bindings), ECP and mirroring; the
+ * ISCAgent, the private web server and the JDBC gateway are their features' own processes; SNMP is
+ * the monitor service's agent; telnet is the telnet service's. An endpoint is off once the merge file
+ * has turned off everything that serves it.
+ */
+export const irisEndpointServers = {
+    superserver: { services: [irisServices.bindings, irisServices.ecp, irisServices.mirror], features: [] },
+    iscAgent: { services: [], features: ["mirror"] },
+    webServer: { services: [], features: ["privateWebServer"] },
+    jdbcGateway: { services: [], features: ["jdbcGateway"] },
+    snmp: { services: [irisServices.monitor], features: [] },
+    telnet: { services: [irisServices.telnet], features: [] },
+} as const satisfies Partial<Record<IrisEndpointId, { services: readonly IrisService[]; features: readonly IrisFeature[] }>>;
+
+/**
  * What `iris.lockdown: true` renders of InterSystems' "Locked Down" install level (irisDocs.lockedDown),
  * and what it leaves to do by hand because no merge action can express it.
  *  - `services`: disabled at Locked Down (%Service_ComPort at every level; irisDocs.lockedDownServices);

@@ -8,8 +8,10 @@
  * it applied last and merges only when it changed.
  */
 import {
+    configurableIrisPorts,
     irisCpf,
     irisCpfSections,
+    irisEndpointServers,
     irisEndpoints,
     irisFeatureServices,
     irisFeatures,
@@ -19,7 +21,11 @@ import {
     irisModifyUser,
     irisServices,
     irisWebServerReleases,
+    type ConfigurableIrisPort,
     type CpfLocation,
+    type IrisEndpointId,
+    type IrisService,
+    type Protocol,
 } from "../catalog";
 import type { HostProfile, IrisSettings } from "../profile/model";
 import { irisInstanceOf } from "./ports";
@@ -80,16 +86,7 @@ export function renderMergeFile(profile: HostProfile): string {
     for (const address of licenseServers) set({ section: irisCpfSections.licenseServers, key: licenseServerName(address) }, `${address},${ports.licenseServer}`);
 
     const lockdown = iris.lockdown ? irisLockdown : undefined;
-    // Under lockdown a service is on only where a peer list the profile fills comes in through it.
-    const lockdownServices = (lockdown?.services ?? []).map((s) => ({
-        name: s.service,
-        enabled: s.neededBy.some((list) => profile.network[list].length > 0),
-    }));
-    const services = [
-        ...irisFeatures.flatMap((feature) => irisFeatureServices[feature].map((name) => ({ name, enabled: features[feature] }))),
-        { name: irisServices.telnet, enabled: false },
-        ...lockdownServices,
-    ].sort((a, b) => a.name.localeCompare(b.name));
+    const services = serviceSwitches(profile);
     note(irisCpfSections.actions, "Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off");
     if (lockdown) {
         const needs = lockdown.services.map((s) => s.neededBy.length > 0 ? `${s.service} unless ${s.neededBy.map((l) => `network.${l}`).join(", ")}` : s.service);
@@ -112,6 +109,50 @@ export function renderMergeFile(profile: HostProfile): string {
     const sectionOrder = [...new Set(lines.map((l) => l.section))];
     const body = sectionOrder.flatMap((section) => ["", `[${section}]`, ...lines.filter((l) => l.section === section).map((l) => l.text)]);
     return [...header, ...body].join("\n") + "\n";
+}
+
+/** The services the merge file switches, by name, each on or off; a service not listed keeps the instance's setting. */
+export function serviceSwitches(profile: HostProfile): { readonly name: IrisService; readonly enabled: boolean }[] {
+    const { features, lockdown } = irisInstanceOf(profile);
+    // Under lockdown a service is on only where a peer list the profile fills comes in through it.
+    const lockdownServices = (lockdown ? irisLockdown.services : []).map((s) => ({
+        name: s.service,
+        enabled: s.neededBy.some((list) => profile.network[list].length > 0),
+    }));
+    return [
+        ...irisFeatures.flatMap((feature) => irisFeatureServices[feature].map((name) => ({ name, enabled: features[feature] }))),
+        { name: irisServices.telnet, enabled: false },
+        ...lockdownServices,
+    ].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** An IRIS endpoint the instance listens on once the merge file has run (catalog `irisEndpointServers`). */
+export interface IrisEndpointState {
+    readonly endpoint: IrisEndpointId;
+    readonly port: number;
+    readonly protocol: Protocol;
+    /** Off: everything that serves it is off; on: a feature or service that serves it is on; unset: left to the instance. */
+    readonly on?: boolean;
+    /** What serves it: `%Service_…` names and `iris.features.…` fields. */
+    readonly servedBy: readonly string[];
+}
+
+/** What the profile's merge file leaves listening, endpoint by endpoint, on the profile's ports. */
+export function endpointStates(profile: HostProfile): IrisEndpointState[] {
+    const iris = irisInstanceOf(profile);
+    const switches = new Map<string, boolean>(serviceSwitches(profile).map((s) => [s.name, s.enabled]));
+    return (Object.keys(irisEndpointServers) as (keyof typeof irisEndpointServers)[]).map((endpoint) => {
+        const { services, features } = irisEndpointServers[endpoint];
+        const states = [...services.map((s) => switches.get(s)), ...features.map((f) => iris.features[f])];
+        const on = states.some((v) => v === true) ? true : states.every((v) => v === false) ? false : undefined;
+        return {
+            endpoint,
+            port: (configurableIrisPorts as readonly string[]).includes(endpoint) ? iris.ports[endpoint as ConfigurableIrisPort] : irisEndpoints[endpoint].port,
+            protocol: irisEndpoints[endpoint].protocol,
+            ...(on === undefined ? {} : { on }),
+            servedBy: [...services, ...features.map((f) => `iris.features.${f}`)],
+        };
+    });
 }
 
 /**

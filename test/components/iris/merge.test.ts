@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatCpf, getValue, parseCpf, sections } from "../../../components/iris/cpf";
-import { byHandFindings, renderMergeFile } from "../../../components/iris/merge";
+import { byHandFindings, endpointStates, renderMergeFile } from "../../../components/iris/merge";
 import { validateProfile } from "../../../components/profile";
 import { problemsOf } from "../../helpers/errors";
 import { admin, apps, gtmInput, iris, irisInput, licenseServer } from "../../helpers/profiles";
@@ -229,6 +229,25 @@ ModifyUser:Name=_SYSTEM,Enabled=0
             "%Service_DataCheck, %Service_DocDB, %Service_Login, %Service_Shadow, %Service_Sharding, %Service_Weblink off where unused",
         ]);
         for (const f of findings) expect(f.source).toMatch(/^[^,]+, https:\/\/[a-z.]+intersystems\.com\//);
+    });
+});
+
+describe("endpointStates", () => {
+    const states = (p: ReturnType<typeof iris>) => endpointStates(p).map((e) => `${e.endpoint} ${e.port}/${e.protocol} ${e.on ?? "instance"}`);
+
+    it("says what the merge file leaves listening: off where all that serves an endpoint is off, unknown where it does not decide", () => {
+        expect(states(iris())).toEqual([
+            "superserver 1972/tcp instance", "iscAgent 2188/tcp false", "webServer 52773/tcp false", "jdbcGateway 62972/tcp false", "snmp 161/udp false", "telnet 23/tcp false",
+        ]);
+        expect(endpointStates(iris())[0].servedBy).toEqual(["%Service_Bindings", "%Service_ECP", "%Service_Mirror"]);
+        expect(endpointStates(iris())[1].servedBy).toEqual(["iris.features.mirror"]);
+    });
+
+    it("follows the features, the lockdown and the profile's ports", () => {
+        expect(states(iris({ iris: { lockdown: true }, network: { adminCidrs: [admin] } }))[0]).toBe("superserver 1972/tcp false");
+        expect(states(iris({ iris: { lockdown: true } }))[0]).toBe("superserver 1972/tcp true");
+        const mirrored = iris({ iris: { features: { mirror: true }, ports: { superserver: 51773, iscAgent: 2288 } }, network: network({ mirrorMembers: ["10.3.0.11/32"] }) });
+        expect(states(mirrored).slice(0, 2)).toEqual(["superserver 51773/tcp true", "iscAgent 2288/tcp true"]);
     });
 });
 
