@@ -16,10 +16,11 @@
 import { PolicyPack, type EnforcementLevel, type PolicyPackArgs, type PolicyPackConfig } from "@pulumi/policy";
 import type { ProductionConfig, TagMatch } from "./config";
 import { instancePolicies } from "./instances";
+import { irisServicesMatchPorts } from "./irisServices";
 import { securityGroupPolicies } from "./securityGroups";
 import { stackPolicies } from "./stack";
 
-export const policies = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies];
+export const policies = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies, irisServicesMatchPorts];
 export type PolicyName = (typeof policies)[number]["name"];
 
 /** A policy's enforcement level, or its config (with an optional level). */
