@@ -57,10 +57,10 @@ function checkPlan(view: StackView, component: PolicyResource, plan: HardeningOu
         const covering = rules.filter(({ rule }) => covers(rule, endpoint));
         if (e.on === false) {
             for (const { group, rule } of covering) {
-                report(`${group.name} ${describeRule(rule)} opens IRIS ${describeEndpoint(e)} of ${plan.profile} (${component.name}), whose ${e.servedBy.join(", ")} the profile turns off.`, group.urn);
+                report(`${group.name} ${describeRule(rule)} opens IRIS ${describeEndpoint(e)} of ${plan.profile} (${component.name}), whose ${e.servedBy.map((b) => b.name).join(", ")} the profile turns off.`, group.urn);
             }
         } else if (e.on === true && covering.length === 0 && plan.networkRules.some((r) => r.direction === "ingress" && r.endpoint === e.endpoint)) {
-            report(`${plan.profile} (${component.name}) serves IRIS ${describeEndpoint(e)} (${e.servedBy.join(", ")}: on) and its plan opens it, but no ingress rule of ${groups.map((g) => g.name).join(", ")} covers it.`, component.urn);
+            report(`${plan.profile} (${component.name}) serves IRIS ${describeEndpoint(e)} (${e.servedBy.filter((b) => b.on === true).map((b) => b.name).join(", ")}: on) and its plan opens it, but no ingress rule of ${groups.map((g) => g.name).join(", ")} covers it.`, component.urn);
         }
     }
 }

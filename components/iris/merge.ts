@@ -133,8 +133,8 @@ export interface IrisEndpointState {
     readonly protocol: Protocol;
     /** Off: everything that serves it is off; on: a feature or service that serves it is on; unset: left to the instance. */
     readonly on?: boolean;
-    /** What serves it: `%Service_…` names and `iris.features.…` fields. */
-    readonly servedBy: readonly string[];
+    /** What serves it (`%Service_…` names and `iris.features.…` fields), each on, off, or unset where the merge file leaves it. */
+    readonly servedBy: readonly { readonly name: string; readonly on?: boolean }[];
 }
 
 /** What the profile's merge file leaves listening, endpoint by endpoint, on the profile's ports. */
@@ -143,14 +143,17 @@ export function endpointStates(profile: HostProfile): IrisEndpointState[] {
     const switches = new Map<string, boolean>(serviceSwitches(profile).map((s) => [s.name, s.enabled]));
     return (Object.keys(irisEndpointServers) as (keyof typeof irisEndpointServers)[]).map((endpoint) => {
         const { services, features } = irisEndpointServers[endpoint];
-        const states = [...services.map((s) => switches.get(s)), ...features.map((f) => iris.features[f])];
-        const on = states.some((v) => v === true) ? true : states.every((v) => v === false) ? false : undefined;
+        const servedBy = [
+            ...services.map((name) => ({ name, on: switches.get(name) })),
+            ...features.map((f) => ({ name: `iris.features.${f}`, on: iris.features[f] })),
+        ].map(({ name, on }) => (on === undefined ? { name } : { name, on }));
+        const on = servedBy.some((s) => s.on === true) ? true : servedBy.every((s) => s.on === false) ? false : undefined;
         return {
             endpoint,
             port: (configurableIrisPorts as readonly string[]).includes(endpoint) ? iris.ports[endpoint as ConfigurableIrisPort] : irisEndpoints[endpoint].port,
             protocol: irisEndpoints[endpoint].protocol,
             ...(on === undefined ? {} : { on }),
-            servedBy: [...services, ...features.map((f) => `iris.features.${f}`)],
+            servedBy,
         };
     });
 }

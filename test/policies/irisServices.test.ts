@@ -67,6 +67,13 @@ describe("iris-services-match-ports", () => {
         ]);
     });
 
+    it("names only what is on when an endpoint another feature also serves lacks its rule", async () => {
+        const ecp = iris({ iris: { features: { ecp: true } }, network: { adminCidrs: [admin], ecpClients: ["10.4.0.0/24"] } });
+        expect(await messages([host(ecp), securityGroup("sg", [tcp(22, admin)], [], { [hostTags.profile]: "iris-1" })])).toEqual([
+            "iris-1 (h) serves IRIS superserver 1972/tcp (%Service_ECP: on) and its plan opens it, but no ingress rule of sg covers it.",
+        ]);
+    });
+
     it("flags a feature the profile turns on whose plan rule no group of the host has", async () => {
         const mirrored = iris({ iris: { features: { mirror: true } }, network: { adminCidrs: [admin], mirrorMembers: ["10.3.0.11/32"] } });
         const group = securityGroup("sg", [tcp(22, admin), tcp(1972, "10.3.0.11/32")], [], { [hostTags.profile]: "iris-1" });

@@ -239,8 +239,8 @@ describe("endpointStates", () => {
         expect(states(iris())).toEqual([
             "superserver 1972/tcp instance", "iscAgent 2188/tcp false", "webServer 52773/tcp false", "jdbcGateway 62972/tcp false", "snmp 161/udp false", "telnet 23/tcp false",
         ]);
-        expect(endpointStates(iris())[0].servedBy).toEqual(["%Service_Bindings", "%Service_ECP", "%Service_Mirror"]);
-        expect(endpointStates(iris())[1].servedBy).toEqual(["iris.features.mirror"]);
+        expect(endpointStates(iris())[0].servedBy).toEqual([{ name: "%Service_Bindings" }, { name: "%Service_ECP", on: false }, { name: "%Service_Mirror", on: false }]);
+        expect(endpointStates(iris())[1].servedBy).toEqual([{ name: "iris.features.mirror", on: false }]);
     });
 
     it("follows the features, the lockdown and the profile's ports", () => {
