@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { defaultOsFamily } from "../components/catalog";
 import { renderHostScript } from "../components/host/script";
 import { CpfSyntaxError } from "../components/iris/cpf";
-import { renderMergeFile } from "../components/iris/merge";
+import { byHandFindings, formatByHand, renderMergeFile } from "../components/iris/merge";
 import { auditAfterMerge } from "../components/iris/apply";
 import { auditCpf } from "../components/iris/ports";
 import { hardeningOutput, hardeningPlan, type HardeningPlan } from "../components/plan";
@@ -31,7 +31,7 @@ const commands: Readonly<Record<string, Command>> = {
     plan: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print the hardening plan the components register as `hardening` (JSON)", example: "mdb-hardening plan profiles/yottadb.yaml --os-family rhel" },
     render: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print exactly the host script the components run as root", example: "mdb-hardening render profiles/yottadb.yaml > host.sh" },
     merge: { synopsis: "<profile.yaml>", files: 1, does: "print the IRIS configuration merge file of an IRIS database profile", example: "mdb-hardening merge iris.yaml > merge.cpf" },
-    "audit-cpf": { synopsis: "<profile.yaml> <iris.cpf>", files: 2, does: "print how an instance's iris.cpf deviates from the profile, each marked where the profile's merge file settles it (exit 1 on any)", example: "mdb-hardening audit-cpf iris.yaml /usr/irissys/iris.cpf" },
+    "audit-cpf": { synopsis: "<profile.yaml> <iris.cpf>", files: 2, does: "print how an instance's iris.cpf deviates from the profile, each marked where the profile's merge file settles it (exit 1 on any), then what iris.lockdown leaves to do by hand", example: "mdb-hardening audit-cpf iris.yaml /usr/irissys/iris.cpf" },
 };
 
 const exitCodes = "Exit codes: 0 done, 1 invalid input or deviations found, 2 usage error.";
@@ -157,6 +157,8 @@ function main(argv: string[]): number {
                     process.stdout.write(`${cpfFile}: ${d.field}: ${d.message} (profile: ${JSON.stringify(d.profile) ?? "none"}, instance: ${JSON.stringify(d.instance) ?? "none"})${settled ? "; the merge file settles it" : ""}\n`);
                 }
                 if (deviations.length === 0) process.stdout.write(`${cpfFile}: matches ${profileFile}\n`);
+                // A CPF cannot show them either, so they are listed apart and leave the exit code alone.
+                for (const f of byHandFindings(profile)) process.stdout.write(`${cpfFile}: to do by hand (iris.lockdown): ${formatByHand(f)}\n`);
                 return deviations.length === 0 ? 0 : 1;
             } catch (e) {
                 report(cpfFile, e);

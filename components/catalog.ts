@@ -6,7 +6,8 @@
  *
  * Sources (see ../shared/seeds/README.md):
  *  - IRIS: "Secure InterSystems Processes and Operating-System Resources" (ports, services),
- *    checked against current IRIS configuration keys (reference.md).
+ *    checked against current IRIS configuration keys (reference.md); IRIS security levels, services and
+ *    merge actions: InterSystems' documentation pages named in `irisDocs`.
  *  - GT.M V5.4 security model and the YottaDB security philosophy (group restriction,
  *    gtmsecshr, restrict.txt, $gtm_tmp/$gtm_log).
  *  - "Daemon Processes" and "Killing Daemons" (Red Hat 6 era): their daemon lists are carried
@@ -132,13 +133,36 @@ export type EndpointId = IrisEndpointId | OsEndpointId;
 /** Every endpoint of the catalog by id. */
 export const endpoints: Readonly<Record<EndpointId, EndpointFact>> = { ...irisEndpoints, ...osEndpoints };
 
-/** IRIS service names (current spelling; the document's "%System_Monitor" is %Service_Monitor). */
+/**
+ * IRIS service names (current spelling; the document's "%System_Monitor" is %Service_Monitor), as the
+ * Security Administration Guide's list of services has them (irisDocs.services).
+ */
 export const irisServices = {
     ecp: "%Service_ECP",
     monitor: "%Service_Monitor",
     telnet: "%Service_Telnet",
     mirror: "%Service_Mirror",
     webGateway: "%Service_WebGateway",
+    /** Native API, SQL and objects over the superserver (Studio among them). */
+    bindings: "%Service_Bindings",
+    /** A proprietary mechanism for connecting to other InterSystems products. */
+    cacheDirect: "%Service_CacheDirect",
+    /** The CallIn interface. */
+    callIn: "%Service_CallIn",
+    /** COM ports attached to a Windows system. */
+    comPort: "%Service_ComPort",
+} as const;
+export type IrisService = (typeof irisServices)[keyof typeof irisServices];
+
+/** The InterSystems documentation pages the IRIS security facts below are taken from. */
+export const irisDocs = {
+    lockedDown: "Initial InterSystems Security Settings, https://irisdocs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=GCI_security_init_settings",
+    /** Reproduces the same tables with their service rows; the page above, as stored here, ends before them. */
+    lockedDownServices: "InterSystems Developer Community, Increasing the Security of the InterSystems IRIS DBMS, https://community.intersystems.com/post/increasing-security-intersystems-iris-dbms",
+    services: "Services, https://docs.intersystems.com/supplychainlatest/csp/docbook/DocBook.UI.Page.cls?KEY=GAUTHN_services",
+    actions: "[Actions], https://docs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=RACS_ACTIONS",
+    modifyUser: "ModifyUser, https://docs.intersystems.com/irislatest/csp/docbook/Doc.View.cls?KEY=RACS_modifyuser",
+    users: "Security.Users, https://docs.intersystems.com/irislatest/csp/documatic/%25CSP.Documatic.cls?PAGE=CLASS&LIBRARY=%25SYS&CLASSNAME=Security.Users",
 } as const;
 
 /**
@@ -227,6 +251,9 @@ export const irisJdbcGatewayDefinition = { type: "JDBC", resource: "%Gateway_SQL
 /** The merge-file operation that switches a service (`ModifyService:Name=%Service_Telnet,Enabled=0`). */
 export const irisModifyService = "ModifyService";
 
+/** The merge-file operation that changes a user account's properties (`ModifyUser:Name=UserName[,...]`; irisDocs.modifyUser). */
+export const irisModifyUser = "ModifyUser";
+
 /**
  * What a host is: an IRIS `database` instance, the IRIS `license-server` (licmanager), a mirror
  * `arbiter` (ISCAgent only). GT.M and YottaDB hosts are always `database`.
@@ -237,6 +264,100 @@ export type Role = (typeof roles)[number];
 /** IRIS features that open ports or start processes when used. */
 export const irisFeatures = ["ecp", "privateWebServer", "jdbcGateway", "monitor", "mirror"] as const;
 export type IrisFeature = (typeof irisFeatures)[number];
+
+/**
+ * The services each feature needs; the merge file switches them on with the feature and off without it.
+ * The private web server serves its pages through %Service_WebGateway, which an external web server
+ * uses as well, so turning the private one off does not touch it; the JDBC gateway is reached on its
+ * own port, through no service.
+ */
+export const irisFeatureServices = {
+    ecp: [irisServices.ecp],
+    privateWebServer: [],
+    jdbcGateway: [],
+    monitor: [irisServices.monitor],
+    mirror: [irisServices.mirror],
+} as const satisfies Record<IrisFeature, readonly IrisService[]>;
+
+/**
+ * Which IRIS endpoints each service or feature serves, for the endpoints that serve nothing else: the
+ * superserver carries the Native API, SQL and objects (%Service_Bindings), ECP and mirroring; the
+ * ISCAgent, the private web server and the JDBC gateway are their features' own processes; SNMP is
+ * the monitor service's agent; telnet is the telnet service's. An endpoint is off once the merge file
+ * has turned off everything that serves it.
+ */
+export const irisEndpointServers = {
+    superserver: { services: [irisServices.bindings, irisServices.ecp, irisServices.mirror], features: [] },
+    iscAgent: { services: [], features: ["mirror"] },
+    webServer: { services: [], features: ["privateWebServer"] },
+    jdbcGateway: { services: [], features: ["jdbcGateway"] },
+    snmp: { services: [irisServices.monitor], features: [] },
+    telnet: { services: [irisServices.telnet], features: [] },
+} as const satisfies Partial<Record<IrisEndpointId, { services: readonly IrisService[]; features: readonly IrisFeature[] }>>;
+
+/**
+ * What `iris.lockdown: true` renders of InterSystems' "Locked Down" install level (irisDocs.lockedDown),
+ * and what it leaves to do by hand because no merge action can express it.
+ *  - `services`: disabled at Locked Down (%Service_ComPort at every level; irisDocs.lockedDownServices);
+ *    the merge file switches each off unless the profile needs it (`neededBy`: a peer list whose
+ *    clients come in through it; %Service_Bindings carries the superserver's SQL, objects and Native API).
+ *    The feature services and telnet are switched for every profile already.
+ *  - `users`: Locked Down does not enable `_SYSTEM`; ModifyUser takes any Security.Users property,
+ *    `Enabled` among them (irisDocs.modifyUser, irisDocs.users).
+ *  - `byHand`: the rest of the level, each with why a merge file does not set it and its source.
+ *    The [Actions] reference (irisDocs.actions) lists no operation for the system-wide security
+ *    parameters, and documents no empty value, which clearing a role list or a permission needs.
+ */
+export const irisLockdown = {
+    services: [
+        { service: irisServices.bindings, neededBy: ["appClients"] },
+        { service: irisServices.cacheDirect, neededBy: [] },
+        { service: irisServices.callIn, neededBy: [] },
+        { service: irisServices.comPort, neededBy: [] },
+    ],
+    users: [{ name: "_SYSTEM", enabled: false }],
+    byHand: [
+        {
+            setting: "an enabled account other than _SYSTEM holding %All",
+            why: "the merge file disables _SYSTEM; make sure another administrator can log in before it runs",
+            source: irisDocs.users,
+        },
+        {
+            setting: "password pattern 8.32ANP (System-wide Security Parameters)",
+            why: "no merge action sets the system-wide security parameters",
+            source: irisDocs.lockedDown,
+        },
+        {
+            setting: "inactive limit 90 days (System-wide Security Parameters)",
+            why: "no merge action sets the system-wide security parameters",
+            source: irisDocs.lockedDown,
+        },
+        {
+            setting: "no roles for UnknownUser",
+            why: "ModifyUser takes a Roles property, but the reference does not document an empty role list",
+            source: irisDocs.lockedDown,
+        },
+        {
+            setting: "services' use permission not public",
+            why: "the [Actions] reference documents no value that clears a permission",
+            source: irisDocs.lockedDown,
+        },
+        {
+            setting: "authentication required by every enabled service (Unauthenticated cleared)",
+            why: "a service's authentication methods are the site's choice (password, Kerberos, OS, LDAP), so the merge file picks none",
+            source: irisDocs.lockedDown,
+        },
+        {
+            setting: "%Service_DataCheck, %Service_DocDB, %Service_Login, %Service_Shadow, %Service_Sharding, %Service_Weblink off where unused",
+            why: "the Locked Down table consulted does not show their state, so the merge file leaves them",
+            source: irisDocs.services,
+        },
+    ],
+} as const satisfies {
+    services: readonly { service: IrisService; neededBy: readonly PeerList[] }[];
+    users: readonly { name: string; enabled: boolean }[];
+    byHand: readonly { setting: string; why: string; source: string }[];
+};
 
 /**
  * The profile's peer lists (`network.<list>`), each a list of CIDRs: `sources` a rule admits (never

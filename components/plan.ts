@@ -11,6 +11,7 @@
  * mapped from the part names.
  */
 import { defaultOsFamily, expectedDaemons, optionalDaemons, unitsFor, type OsFamily } from "./catalog";
+import { endpointStates, type IrisEndpointState } from "./iris/merge";
 import type { HostProfile } from "./profile/model";
 import { restrictLines, type RestrictLine } from "./restrict";
 import { deriveRules, type NetworkRule } from "./rules";
@@ -104,6 +105,8 @@ export interface HardeningOutput {
         readonly members?: readonly string[];
     };
     readonly networkRules: readonly NetworkRule[];
+    /** IRIS hosts whose merge file the plan applies: what it leaves listening (`endpointStates`), for the services-and-ports policy. */
+    readonly irisEndpoints?: readonly IrisEndpointState[];
 }
 
 export function hardeningOutput(plan: HardeningPlan): HardeningOutput {
@@ -121,5 +124,6 @@ export function hardeningOutput(plan: HardeningPlan): HardeningOutput {
             ? { enabled: true, path: dist.path, group: dist.group, members: dist.members }
             : { enabled: false },
         networkRules: plan.rules,
+        ...(parts.includes("iris") ? { irisEndpoints: endpointStates(profile) } : {}),
     };
 }

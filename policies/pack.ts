@@ -19,12 +19,13 @@ import { PolicyPack, type EnforcementLevel, type PolicyPackArgs, type PolicyPack
 import { severities, type Severity } from "../components/controls";
 import type { ProductionConfig, TagMatch } from "./config";
 import { instancePolicies } from "./instances";
+import { irisServicesMatchPorts } from "./irisServices";
 import { securityGroupPolicies } from "./securityGroups";
 import { stackPolicies } from "./stack";
 import { waiversInEffectName, type ConfiguredWaiver } from "./waivers";
 import { waiversInEffectPolicy } from "./waiversInEffect";
 
-const checks = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies];
+const checks = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies, irisServicesMatchPorts];
 export const policies = [...checks, waiversInEffectPolicy(checks.map((p) => p.name))];
 export type PolicyName = (typeof policies)[number]["name"];
 

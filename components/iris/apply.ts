@@ -4,11 +4,12 @@
  *
  * Each parameter of the merge file is set where IRIS keeps it (the last occurrence wins, a missing
  * section or key is added: cpf.ts `setValue`). An [Actions] line is not a CPF setting (the section is
- * not valid in iris.cpf): the service switches the project writes (ModifyService) change the security
- * database, not the CPF, and are returned as such; any other operation's effect on the CPF is not
- * predicted here and is returned apart, so nothing is silently taken for applied.
+ * not valid in iris.cpf): the service switches and user changes the project writes (ModifyService,
+ * ModifyUser) change the security database, not the CPF, and are returned as such; any other
+ * operation's effect on the CPF is not predicted here and is returned apart, so nothing is silently
+ * taken for applied.
  */
-import { irisModifyService } from "../catalog";
+import { irisModifyService, irisModifyUser } from "../catalog";
 import type { HostProfile } from "../profile/model";
 import { formatCpf, parseCpf, sameName, sections, setValue, type CpfEntry } from "./cpf";
 import { renderMergeFile } from "./merge";
@@ -19,11 +20,14 @@ export type CpfAction = Extract<CpfEntry, { kind: "action" }>;
 export interface AppliedMerge {
     /** The CPF after the merge; the lines the merge does not touch keep their bytes. */
     readonly cpf: string;
-    /** Actions whose effect is not visible in a CPF: service switches (ModifyService). */
+    /** Actions whose effect is not visible in a CPF: service switches and user changes (ModifyService, ModifyUser). */
     readonly outsideCpf: readonly CpfAction[];
     /** Other actions: their effect on the CPF is not predicted. */
     readonly notPredicted: readonly CpfAction[];
 }
+
+/** The operations the project writes whose effect lands in the security database (IRISSYS), not in the CPF. */
+const securityDatabaseOperations = [irisModifyService, irisModifyUser];
 
 export function applyMerge(cpfText: string, mergeText: string, sources: { cpf?: string; merge?: string } = {}): AppliedMerge {
     const doc = parseCpf(cpfText, { source: sources.cpf ?? "iris.cpf" });
@@ -32,7 +36,7 @@ export function applyMerge(cpfText: string, mergeText: string, sources: { cpf?: 
     for (const section of sections(parseCpf(mergeText, { source: sources.merge ?? "merge file" }))) {
         for (const entry of section.entries) {
             if (entry.kind === "parameter") setValue(doc, section.name, entry.key, entry.value);
-            else (sameName(entry.operation, irisModifyService) ? outsideCpf : notPredicted).push(entry);
+            else (securityDatabaseOperations.some((op) => sameName(entry.operation, op)) ? outsideCpf : notPredicted).push(entry);
         }
     }
     return { cpf: formatCpf(doc), outsideCpf, notPredicted };

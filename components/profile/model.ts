@@ -31,6 +31,12 @@ export interface IrisSettings {
     readonly version?: string;
     /** Mirror endpoints beyond the peer lists (`iris.features.mirror` only). */
     readonly mirror?: IrisMirrorSettings;
+    /**
+     * The merge file also renders what it can of InterSystems' "Locked Down" security level (catalog
+     * `irisLockdown`: services off unless the profile needs them, `_SYSTEM` disabled) and lists the rest
+     * as to do by hand. Default off.
+     */
+    readonly lockdown: boolean;
 }
 
 export interface IrisMirrorSettings {

@@ -202,7 +202,7 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
 }
 
 function readIris(issues: Issues, value: unknown): IrisSettings {
-    const raw = readObject(issues, "iris", value, ["instance", "installDir", "features", "ports", "superserverBindAddress", "version", "mirror"]) ?? {};
+    const raw = readObject(issues, "iris", value, ["instance", "installDir", "features", "ports", "superserverBindAddress", "version", "mirror", "lockdown"]) ?? {};
     const instance = raw.instance ?? products.iris.defaultInstance;
     if (typeof instance !== "string" || !/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(instance)) {
         issues.fail("iris.instance", instance, "must be an IRIS instance name (a letter, then letters, digits, '_' or '-')");
@@ -222,11 +222,13 @@ function readIris(issues: Issues, value: unknown): IrisSettings {
     if (bind !== undefined) checkIpAddress(issues, "iris.superserverBindAddress", bind);
     const version = readIrisRelease(issues, raw.version);
     const mirror = readIrisMirror(issues, raw.mirror, features.mirror === true);
+    const lockdown = readBoolean(issues, "iris.lockdown", raw.lockdown, false);
     return {
         instance: instance as string,
         installDir: installDir as string,
         features: features as IrisSettings["features"],
         ports: ports as IrisSettings["ports"],
+        lockdown,
         ...(typeof bind === "string" ? { superserverBindAddress: bind } : {}),
         ...(version !== undefined ? { version } : {}),
         ...(mirror !== undefined ? { mirror } : {}),

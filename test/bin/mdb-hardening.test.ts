@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderMergeFile } from "../../components/iris/merge";
-import { auditAfterMerge } from "../../components/iris/apply";
+import { byHandFindings, formatByHand, renderMergeFile } from "../../components/iris/merge";
+import { applyMerge, auditAfterMerge } from "../../components/iris/apply";
 import { auditCpf } from "../../components/iris/ports";
 import { hardeningOutput, hardeningPlan } from "../../components/plan";
 import { parseProfile } from "../../components/profile";
@@ -87,6 +87,26 @@ describe("mdb-hardening CLI", () => {
             + (after.some((a) => a.field === d.field && a.message === d.message) ? "" : "; the merge file settles it"));
         expect(lines.some((l) => l.endsWith("; the merge file settles it"))).toBe(true);
         expect(cli("audit-cpf", profileFile, cpfPath)).toMatchObject({ code: 1, stdout: lines.map((l) => `${l}\n`).join(""), stderr: "" });
+    }, 90_000);
+
+    it("merge and audit-cpf on a lockdown profile: the Locked Down actions, and the by-hand list apart from the exit code", () => {
+        const yaml = irisYaml + "iris: { version: 2024.1, lockdown: true }\n";
+        const profileFile = file("lockdown.yaml", yaml);
+        const p = parseProfile(yaml, profileFile);
+        const merge = cli("merge", profileFile);
+        expect(merge).toMatchObject({ code: 0, stdout: renderMergeFile(p), stderr: "" });
+        expect(merge.stdout).toContain("\nModifyUser:Name=_SYSTEM,Enabled=0\n");
+        const byHand = byHandFindings(p).map((f) => `to do by hand (iris.lockdown): ${formatByHand(f)}\n`);
+        expect(byHand).toHaveLength(7);
+        // The CPF the merge file leaves: no deviation, so exit 0 whatever is left to do by hand.
+        const merged = file("lockdown.cpf", applyMerge(readFileSync(path.join(projectRoot, "test/fixtures/cpf/self-2024.1-external-web-server.cpf"), "utf8"), merge.stdout).cpf
+            .replace("WebServerPort=80", "WebServerPort=52773"));
+        expect(auditCpf(p, readFileSync(merged, "utf8"))).toEqual([]);
+        expect(cli("audit-cpf", profileFile, merged)).toMatchObject({
+            code: 0,
+            stdout: [`matches ${profileFile}\n`, ...byHand].map((l) => `${merged}: ${l}`).join(""),
+            stderr: "",
+        });
     }, 90_000);
 
     it("refuses bad usage and a bad --os-family with exit 2", () => {

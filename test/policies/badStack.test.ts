@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { databaseHostRole, hostTags, irisEndpoints, osEndpoints } from "../../components/catalog";
 import { policies } from "../../policies/pack";
-import { gtmInput } from "../helpers/profiles";
+import { gtmInput, irisInput } from "../helpers/profiles";
 import { violated, type Result } from "../helpers/policies/harness";
 import { collect, evaluateStack } from "../helpers/policies/stack";
 
@@ -52,6 +52,10 @@ async function badStack(): Promise<void> {
         subnetId: subnet.id,
         ami: "ami-0123",
     });
+    // An IRIS host built right, in a private subnet, with one rule added to its group for a service its profile turns off.
+    const privateSubnet = new aws.ec2.Subnet("private", { vpcId: vpc.id, cidrBlock: "10.30.2.0/24" });
+    const irisHost = new DatabaseHost("iris", { profile: irisInput({ name: "iris-bad" }), vpcId: vpc.id, subnetId: privateSubnet.id, ami: "ami-0123" });
+    new aws.vpc.SecurityGroupIngressRule("iris-telnet", { securityGroupId: irisHost.securityGroup.securityGroupId, ipProtocol: "tcp", fromPort: telnet.port, toPort: telnet.port, cidrIpv4: "10.30.0.0/16" });
 }
 
 describe("a deliberately bad stack", () => {
@@ -70,6 +74,7 @@ describe("a deliberately bad stack", () => {
             "database-host-no-elastic-ip",
             "database-host-no-public-ip",
             "database-host-private-subnet",
+            "iris-services-match-ports",
             "jdbc-gateway-not-exposed",
             "legacy-services-closed",
             "no-world-ingress-to-database-ports",
@@ -86,6 +91,11 @@ describe("a deliberately bad stack", () => {
             expect.stringMatching(/^db is not inside a hardening component/),
             "ydb: ydb (mdb-hardening:aws:DatabaseHost) does not restrict the yottadb distribution to its group (hardening.distributionRestriction.enabled).",
         ]);
+    });
+
+    it("names the group rule that opens a service the IRIS profile turns off", () => {
+        const messages = result.diagnostics.filter((d) => d.policyName === "iris-services-match-ports").map((d) => d.message.split("\n")[1]);
+        expect(messages).toEqual(["iris-sg ingress (tcp 23) opens IRIS telnet 23/tcp of iris-bad (iris), whose %Service_Telnet the profile turns off."]);
     });
 
     it("finds both hosts in the public subnet through the route table's dependency on the internet gateway", () => {

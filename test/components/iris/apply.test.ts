@@ -51,6 +51,25 @@ MDB_10_2_0_10=10.2.0.10,4002
         expect(applied.notPredicted).toEqual([]);
     });
 
+    it("a lockdown merge file: the same CPF, its service switches and the _SYSTEM change outside it", () => {
+        const cpf = fixture("self-2024.1-external-web-server.cpf");
+        const plain = applyMerge(cpf, renderMergeFile(iris({ iris: { version: "2024.1" } })));
+        const locked = applyMerge(cpf, renderMergeFile(iris({ iris: { version: "2024.1", lockdown: true } })));
+        expect(locked.cpf).toBe(plain.cpf);
+        expect(locked.outsideCpf.map((a) => `${a.operation}:${a.properties.map((p) => `${p.name}=${p.value}`).join(",")}`)).toEqual([
+            "ModifyService:Name=%Service_Bindings,Enabled=1",
+            "ModifyService:Name=%Service_CacheDirect,Enabled=0",
+            "ModifyService:Name=%Service_CallIn,Enabled=0",
+            "ModifyService:Name=%Service_ComPort,Enabled=0",
+            "ModifyService:Name=%Service_ECP,Enabled=0",
+            "ModifyService:Name=%Service_Mirror,Enabled=0",
+            "ModifyService:Name=%Service_Monitor,Enabled=0",
+            "ModifyService:Name=%Service_Telnet,Enabled=0",
+            "ModifyUser:Name=_SYSTEM,Enabled=0",
+        ]);
+        expect(locked.notPredicted).toEqual([]);
+    });
+
     it("predicts what the audit still finds after the merge", () => {
         const profile = iris({ iris: { version: "2024.1" } });
         const cpf = fixture("self-2024.1-external-web-server.cpf");

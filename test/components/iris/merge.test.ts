@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatCpf, getValue, parseCpf, sections } from "../../../components/iris/cpf";
-import { renderMergeFile } from "../../../components/iris/merge";
+import { byHandFindings, endpointStates, renderMergeFile } from "../../../components/iris/merge";
 import { validateProfile } from "../../../components/profile";
 import { problemsOf } from "../../helpers/errors";
 import { admin, apps, gtmInput, iris, irisInput, licenseServer } from "../../helpers/profiles";
@@ -182,9 +182,79 @@ MDB_10_2_0_10=10.2.0.10,4002
     });
 });
 
+describe("renderMergeFile with iris.lockdown", () => {
+    const lockdownActions = (bindings: 0 | 1, mirror: 0 | 1) => `[Actions]
+; Services on for the features the profile uses (ECP, mirror, monitor), off otherwise; telnet always off
+; Locked Down (iris.lockdown): also off %Service_Bindings unless network.appClients, %Service_CacheDirect, %Service_CallIn, %Service_ComPort
+ModifyService:Name=%Service_Bindings,Enabled=${bindings}
+ModifyService:Name=%Service_CacheDirect,Enabled=0
+ModifyService:Name=%Service_CallIn,Enabled=0
+ModifyService:Name=%Service_ComPort,Enabled=0
+ModifyService:Name=%Service_ECP,Enabled=0
+ModifyService:Name=%Service_Mirror,Enabled=${mirror}
+ModifyService:Name=%Service_Monitor,Enabled=0
+ModifyService:Name=%Service_Telnet,Enabled=0
+; Locked Down (iris.lockdown): predefined accounts it does not enable
+ModifyUser:Name=_SYSTEM,Enabled=0
+; Locked Down settings no merge action expresses, to do by hand (also listed by \`mdb-hardening audit-cpf\`):
+; - an enabled account other than _SYSTEM holding %All: the merge file disables _SYSTEM; make sure another administrator can log in before it runs (source: Security.Users, https://docs.intersystems.com/irislatest/csp/documatic/%25CSP.Documatic.cls?PAGE=CLASS&LIBRARY=%25SYS&CLASSNAME=Security.Users)
+; - password pattern 8.32ANP (System-wide Security Parameters): no merge action sets the system-wide security parameters (source: Initial InterSystems Security Settings, https://irisdocs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=GCI_security_init_settings)
+; - inactive limit 90 days (System-wide Security Parameters): no merge action sets the system-wide security parameters (source: Initial InterSystems Security Settings, https://irisdocs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=GCI_security_init_settings)
+; - no roles for UnknownUser: ModifyUser takes a Roles property, but the reference does not document an empty role list (source: Initial InterSystems Security Settings, https://irisdocs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=GCI_security_init_settings)
+; - services' use permission not public: the [Actions] reference documents no value that clears a permission (source: Initial InterSystems Security Settings, https://irisdocs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=GCI_security_init_settings)
+; - authentication required by every enabled service (Unauthenticated cleared): a service's authentication methods are the site's choice (password, Kerberos, OS, LDAP), so the merge file picks none (source: Initial InterSystems Security Settings, https://irisdocs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=GCI_security_init_settings)
+; - %Service_DataCheck, %Service_DocDB, %Service_Login, %Service_Shadow, %Service_Sharding, %Service_Weblink off where unused: the Locked Down table consulted does not show their state, so the merge file leaves them (source: Services, https://docs.intersystems.com/supplychainlatest/csp/docbook/DocBook.UI.Page.cls?KEY=GAUTHN_services)
+`;
+
+    it("keeps %Service_Bindings on for the superserver's application clients and adds the rest of Locked Down", () => {
+        expect(renderMergeFile(iris({ iris: { lockdown: true } }))).toBe(file(startup, ecpOff, licenseServers, lockdownActions(1, 0)));
+    });
+
+    it("turns %Service_Bindings off too when no application client comes in through it", () => {
+        const p = iris({ iris: { lockdown: true, features: { mirror: true } }, network: { adminCidrs: [admin], mirrorMembers: ["10.3.0.11/32"] } });
+        expect(renderMergeFile(p)).toBe(file(startup, ecpOff, lockdownActions(0, 1)));
+    });
+
+    it("changes nothing without it, and lists its by-hand findings only with it, each with a source", () => {
+        expect(renderMergeFile(iris({ iris: { lockdown: false } }))).toBe(defaultProduction);
+        expect(byHandFindings(iris())).toEqual([]);
+        const findings = byHandFindings(iris({ iris: { lockdown: true } }));
+        expect(findings.map((f) => f.setting)).toEqual([
+            "an enabled account other than _SYSTEM holding %All",
+            "password pattern 8.32ANP (System-wide Security Parameters)",
+            "inactive limit 90 days (System-wide Security Parameters)",
+            "no roles for UnknownUser",
+            "services' use permission not public",
+            "authentication required by every enabled service (Unauthenticated cleared)",
+            "%Service_DataCheck, %Service_DocDB, %Service_Login, %Service_Shadow, %Service_Sharding, %Service_Weblink off where unused",
+        ]);
+        for (const f of findings) expect(f.source).toMatch(/^[^,]+, https:\/\/[a-z.]+intersystems\.com\//);
+    });
+});
+
+describe("endpointStates", () => {
+    const states = (p: ReturnType<typeof iris>) => endpointStates(p).map((e) => `${e.endpoint} ${e.port}/${e.protocol} ${e.on ?? "instance"}`);
+
+    it("says what the merge file leaves listening: off where all that serves an endpoint is off, unknown where it does not decide", () => {
+        expect(states(iris())).toEqual([
+            "superserver 1972/tcp instance", "iscAgent 2188/tcp false", "webServer 52773/tcp false", "jdbcGateway 62972/tcp false", "snmp 161/udp false", "telnet 23/tcp false",
+        ]);
+        expect(endpointStates(iris())[0].servedBy).toEqual([{ name: "%Service_Bindings" }, { name: "%Service_ECP", on: false }, { name: "%Service_Mirror", on: false }]);
+        expect(endpointStates(iris())[1].servedBy).toEqual([{ name: "iris.features.mirror", on: false }]);
+    });
+
+    it("follows the features, the lockdown and the profile's ports", () => {
+        expect(states(iris({ iris: { lockdown: true }, network: { adminCidrs: [admin] } }))[0]).toBe("superserver 1972/tcp false");
+        expect(states(iris({ iris: { lockdown: true } }))[0]).toBe("superserver 1972/tcp true");
+        const mirrored = iris({ iris: { features: { mirror: true }, ports: { superserver: 51773, iscAgent: 2288 } }, network: network({ mirrorMembers: ["10.3.0.11/32"] }) });
+        expect(states(mirrored).slice(0, 2)).toEqual(["superserver 51773/tcp true", "iscAgent 2288/tcp true"]);
+    });
+});
+
 describe("the rendered merge file as a CPF", () => {
     const rendered = [
         iris(),
+        iris({ iris: { lockdown: true } }),
         iris({ environment: "development", iris: { features: { privateWebServer: true, jdbcGateway: true }, superserverBindAddress: "fd00::20" }, network: network({ jdbcClients: ["10.5.0.0/24"] }) }),
     ].map(renderMergeFile);
 
@@ -194,7 +264,7 @@ describe("the rendered merge file as a CPF", () => {
     });
 
     it("reads back the settings and actions it was rendered with", () => {
-        const doc = parseCpf(rendered[1]);
+        const doc = parseCpf(rendered[2]);
         expect(sections(doc).map((s) => s.name)).toEqual(["Startup", "config", "Gateways", "LicenseServers", "Actions"]);
         expect(getValue(doc, "Startup", "DefaultPortBindAddress")).toBe("fd00::20");
         expect(getValue(doc, "Startup", "WebServer")).toBe("1");

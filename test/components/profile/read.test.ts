@@ -37,6 +37,7 @@ describe("defaults", () => {
                 licenseServer: irisEndpoints.licenseServer.port,
                 iscAgent: irisEndpoints.iscAgent.port,
             },
+            lockdown: false,
         });
         expect(p.hardening).toEqual({ firewall: true, services: true, distribution: false, irisConfig: true });
         expect(p.network.sshPort).toBe(22);
@@ -181,6 +182,14 @@ describe("bad input names the field and the value", () => {
             expect(problems(irisInput({ iris: { version } }))).toEqual([refused(version)]);
         }
         expect(problems(irisInput({ iris: { version: 2024 } }))).toEqual([refused(2024)]);
+    });
+
+    it("takes iris.lockdown as a boolean only", () => {
+        expect(validateProfile(irisInput({ iris: { lockdown: true } })).iris?.lockdown).toBe(true);
+        expect(problems(irisInput({ iris: { lockdown: "yes" } }))).toEqual(['iris.lockdown: must be true or false (got "yes")']);
+        expect(problems(irisInput({ iris: { lockDown: true } }))).toEqual([
+            'iris.lockDown: unknown field; expected one of: instance, installDir, features, ports, superserverBindAddress, version, mirror, lockdown (got "lockDown")',
+        ]);
     });
 
     it("takes a mirrored instance's arbiter (address, port) and virtual address, each checked", () => {
