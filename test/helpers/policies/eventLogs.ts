@@ -3,7 +3,7 @@
  * `EngineEvent`, completed from the engine's apitype in policies/eventLog.ts) and written as the
  * CLI writes them: one JSON object per line, messages with the engine's color directives.
  */
-import type { LoggedEvent, LoggedPolicyEvent, PolicyAnalyzeStackSummaryEvent, PolicyAnalyzeSummaryEvent } from "../../../policies/eventLog";
+import type { LoggedEvent, LoggedPolicyEvent, LoggedSummaryEvent, PolicyAnalyzeStackSummaryEvent, PolicyAnalyzeSummaryEvent } from "../../../policies/eventLog";
 
 export const stackUrn = "urn:pulumi:prod::mdb::pulumi:pulumi:Stack::mdb-prod";
 export const urnOf = (type: string, name: string) => `urn:pulumi:prod::mdb::${type}::${name}`;
@@ -40,7 +40,7 @@ export function stackAnalyzed(passed: string[], failed: string[] = []): Event {
     return { policyAnalyzeStackSummaryEvent: summary };
 }
 
-export function finished(policyPacks: Record<string, string> = { "mdb-hardening|local|policies": "0.1.0" }, result: "succeeded" | "failed" = "failed"): Event {
+export function finished(policyPacks: Record<string, string> = { "mdb-hardening|local|policies": "0.1.0" }, result: LoggedSummaryEvent["result"] = "failed"): Event {
     return { summaryEvent: { maybeCorrupt: false, durationSeconds: 3, resourceChanges: { create: 4 }, PolicyPacks: policyPacks, isPreview: true, result } };
 }
 
