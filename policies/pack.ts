@@ -15,12 +15,9 @@
  */
 import { PolicyPack, type EnforcementLevel, type PolicyPackArgs, type PolicyPackConfig } from "@pulumi/policy";
 import type { ProductionConfig, TagMatch } from "./config";
-import { instancePolicies } from "./instances";
-import { securityGroupPolicies } from "./securityGroups";
-import { stackPolicies } from "./stack";
+import { defaultPackName, policies, type PolicyName } from "./list";
 
-export const policies = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies];
-export type PolicyName = (typeof policies)[number]["name"];
+export { defaultPackName, policies, type PolicyName };
 
 /** A policy's enforcement level, or its config (with an optional level). */
 export type PolicySetting = EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
@@ -35,8 +32,6 @@ export interface MdbHardeningArgs {
     /** Per-policy level or config, by policy name; wins over the shared settings above. */
     readonly policies?: Partial<Record<PolicyName, PolicySetting>>;
 }
-
-export const defaultPackName = "mdb-hardening";
 
 export function packArgs(): PolicyPackArgs {
     return {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { convert } from "xmlbuilder2";
 import { parseEventLog } from "../../policies/eventLog";
 import { junitXml } from "../../policies/junit";
-import { policies } from "../../policies/pack";
+import { policies } from "../../policies/list";
 import { buildReport } from "../../policies/report";
 import { requireTool } from "../helpers/ci";
 import { projectRoot } from "../helpers/example";

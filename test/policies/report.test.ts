@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EventLogError, parseEventLog } from "../../policies/eventLog";
-import { policies } from "../../policies/pack";
+import { policies } from "../../policies/list";
 import { buildReport, gateExitCode, summaryText, type ReportOptions } from "../../policies/report";
 import { appSg, dbSg, finished, host, mixedRun, ndjson, noise, stackUrn, violation, type Event } from "../helpers/policies/eventLogs";
 
