@@ -3,7 +3,7 @@
  * mdb-hardening CLI: review and use profiles outside Pulumi, through the same code the components
  * run (profile → plan → renderers). `mdb-hardening --help` lists the commands.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { defaultOsFamily } from "../components/catalog";
@@ -15,6 +15,10 @@ import { auditCpf } from "../components/iris/ports";
 import { hardeningOutput, hardeningPlan, type HardeningPlan } from "../components/plan";
 import { readProfileFile, type HostProfile } from "../components/profile";
 import { checkOsFamily, formatIssue, Issues, ProfileError } from "../components/validate";
+import { EventLogError, parseEventLog, type Level } from "../policies/eventLog";
+import { junitXml } from "../policies/junit";
+import { defaultPackName, policies } from "../policies/list";
+import { buildReport, gateExitCode, summaryText } from "../policies/report";
 
 interface Command {
     /** Arguments after the command name. */
@@ -23,15 +27,28 @@ interface Command {
     readonly files?: number;
     readonly does: string;
     readonly example: string;
+    /** The options it takes (besides --help). */
+    readonly options?: readonly string[];
+    /** Its exit codes, when they differ from the others'. */
+    readonly exits?: string;
 }
 
 const commands: Readonly<Record<string, Command>> = {
     check: { synopsis: "<profile.yaml>...", does: "validate profiles and print each error with its field and value (exit 1 on any)", example: "mdb-hardening check profiles/*.yaml" },
     rules: { synopsis: "<profile.yaml>", files: 1, does: "print the network rules derived from a profile (JSON)", example: "mdb-hardening rules profiles/yottadb.yaml" },
-    plan: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print the hardening plan the components register as `hardening` (JSON)", example: "mdb-hardening plan profiles/yottadb.yaml --os-family rhel" },
-    render: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, does: "print exactly the host script the components run as root", example: "mdb-hardening render profiles/yottadb.yaml > host.sh" },
+    plan: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, options: ["os-family"], does: "print the hardening plan the components register as `hardening` (JSON)", example: "mdb-hardening plan profiles/yottadb.yaml --os-family rhel" },
+    render: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, options: ["os-family"], does: "print exactly the host script the components run as root", example: "mdb-hardening render profiles/yottadb.yaml > host.sh" },
     merge: { synopsis: "<profile.yaml>", files: 1, does: "print the IRIS configuration merge file of an IRIS database profile", example: "mdb-hardening merge iris.yaml > merge.cpf" },
     "audit-cpf": { synopsis: "<profile.yaml> <iris.cpf>", files: 2, does: "print how an instance's iris.cpf deviates from the profile, each marked where the profile's merge file settles it (exit 1 on any), then what iris.lockdown leaves to do by hand", example: "mdb-hardening audit-cpf iris.yaml /usr/irissys/iris.cpf" },
+    "policy-report": {
+        synopsis: "<events.ndjson> [--output FILE] [--format junit|text] [--fail-on mandatory|advisory] [--pack NAME]",
+        files: 1,
+        options: ["output", "format", "fail-on", "pack"],
+        does: "turn the event log of `pulumi preview --policy-pack ... --event-log FILE` into JUnit XML (a test case per violating policy and resource, one per policy without violations; to --output or stdout) and a summary (stderr; stdout with --format text);"
+            + " violations below --fail-on (default mandatory) are <skipped>, not <failure>; --pack names the pack (default mdb-hardening) whose policies without violations come from this module's list when the log has no policy summary events",
+        example: "mdb-hardening policy-report events.ndjson --output junit.xml",
+        exits: "Exit codes: 0 no violation at or above --fail-on, 1 such violations, 2 usage error, 3 the event log cannot be read or shows no complete policy run (the report is still written when the run ended on an error other than a policy), or --output cannot be written.",
+    },
 };
 
 const exitCodes = "Exit codes: 0 done, 1 invalid input or deviations found, 2 usage error.";
@@ -51,7 +68,7 @@ function usage(): string {
 
 function commandHelp(name: string): string {
     const c = commands[name];
-    return `usage: mdb-hardening ${name} ${c.synopsis}\n\n${c.does}.\n\nexample: ${c.example}\n${exitCodes}\n`;
+    return `usage: mdb-hardening ${name} ${c.synopsis}\n\n${c.does}.\n\nexample: ${c.example}\n${c.exits ?? exitCodes}\n`;
 }
 
 /** The package's version, from the package.json above this file (bin/ in the source tree, dist/bin/ when built). */
@@ -88,7 +105,15 @@ function main(argv: string[]): number {
         parsed = parseArgs({
             args: argv,
             allowPositionals: true,
-            options: { "os-family": { type: "string", default: defaultOsFamily }, help: { type: "boolean", short: "h" }, version: { type: "boolean" } },
+            options: {
+                "os-family": { type: "string" },
+                output: { type: "string", short: "o" },
+                format: { type: "string" },
+                "fail-on": { type: "string" },
+                pack: { type: "string" },
+                help: { type: "boolean", short: "h" },
+                version: { type: "boolean" },
+            },
         });
     } catch (e) {
         return usageError((e as Error).message);
@@ -111,11 +136,14 @@ function main(argv: string[]): number {
     const command = first;
     const files = rest;
     const wanted = commands[command].files;
-    if (wanted === undefined ? files.length === 0 : files.length !== wanted) {
-        process.stderr.write(`mdb-hardening: ${command} takes ${commands[command].synopsis}\n${commandHelp(command)}`);
+    const stray = Object.keys(values).filter((o) => !(commands[command].options ?? []).includes(o));
+    if ((wanted === undefined ? files.length === 0 : files.length !== wanted) || stray.length > 0) {
+        const why = stray.length > 0 ? ` (not --${stray.join(", --")})` : "";
+        process.stderr.write(`mdb-hardening: ${command} takes ${commands[command].synopsis}${why}\n${commandHelp(command)}`);
         return 2;
     }
-    const osFamily = values["os-family"];
+    if (command === "policy-report") return policyReport(files[0], values);
+    const osFamily = values["os-family"] ?? defaultOsFamily;
     const issues = new Issues();
     if (!checkOsFamily(issues, "--os-family", osFamily)) {
         report("arguments", new ProfileError(issues.list, "arguments"));
@@ -168,6 +196,31 @@ function main(argv: string[]): number {
         default:
             throw new Error(`internal: command ${command} has no handler`);
     }
+}
+
+/** Exit codes as in its help: 0, 1 (violations at or above --fail-on), 2 (usage), 3 (the log, an incomplete run, or --output). */
+function policyReport(file: string, options: { output?: string; format?: string; "fail-on"?: string; pack?: string }): number {
+    const { output, format = "junit", "fail-on": failOn = "mandatory", pack = defaultPackName } = options;
+    if (!["junit", "text"].includes(format)) return usageError(`policy-report: --format must be junit or text (got ${JSON.stringify(format)})`);
+    if (!["mandatory", "advisory"].includes(failOn)) return usageError(`policy-report: --fail-on must be mandatory or advisory (got ${JSON.stringify(failOn)})`);
+    let report;
+    try {
+        const log = parseEventLog(readFileSync(file, "utf8"), file);
+        report = buildReport(log, file, { failOn: failOn as Level, ownPack: { name: pack, policies: () => policies.map((p) => p.name) } });
+    } catch (e) {
+        process.stderr.write(`mdb-hardening: ${e instanceof EventLogError ? e.message : `${file}: ${(e as Error).message}`}\n`);
+        return 3;
+    }
+    const document = format === "junit" ? junitXml(report) : summaryText(report);
+    try {
+        if (output === undefined) process.stdout.write(document);
+        else writeFileSync(output, document);
+    } catch (e) {
+        process.stderr.write(`mdb-hardening: ${output}: ${(e as Error).message}\n`);
+        return 3;
+    }
+    if (format === "junit") process.stderr.write(summaryText(report));
+    return gateExitCode(report);
 }
 
 function report(file: string, e: unknown): void {

@@ -18,16 +18,10 @@
 import { PolicyPack, type EnforcementLevel, type PolicyPackArgs, type PolicyPackConfig } from "@pulumi/policy";
 import { severities, type Severity } from "../components/controls";
 import type { ProductionConfig, TagMatch } from "./config";
-import { instancePolicies } from "./instances";
-import { irisServicesMatchPorts } from "./irisServices";
-import { securityGroupPolicies } from "./securityGroups";
-import { stackPolicies } from "./stack";
+import { defaultPackName, policies, type PolicyName } from "./list";
 import { waiversInEffectName, type ConfiguredWaiver } from "./waivers";
-import { waiversInEffectPolicy } from "./waiversInEffect";
 
-const checks = [...securityGroupPolicies, ...instancePolicies, ...stackPolicies, irisServicesMatchPorts];
-export const policies = [...checks, waiversInEffectPolicy(checks.map((p) => p.name))];
-export type PolicyName = (typeof policies)[number]["name"];
+export { defaultPackName, policies, type PolicyName };
 
 /** A policy's enforcement level, or its config (with an optional level). */
 export type PolicySetting = EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
@@ -56,8 +50,6 @@ function selected(policy: (typeof policies)[number], args: MdbHardeningArgs): bo
     if (args.minimumSeverity && rank(policy.severity) < rank(args.minimumSeverity)) return false;
     return !args.tags || (policy.tags ?? []).some((tag) => args.tags!.includes(tag));
 }
-
-export const defaultPackName = "mdb-hardening";
 
 export function packArgs(): PolicyPackArgs {
     return {

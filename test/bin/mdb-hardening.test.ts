@@ -9,8 +9,13 @@ import { auditCpf } from "../../components/iris/ports";
 import { hardeningOutput, hardeningPlan } from "../../components/plan";
 import { parseProfile } from "../../components/profile";
 import { deriveRules } from "../../components/rules";
+import { parseEventLog } from "../../policies/eventLog";
+import { junitXml } from "../../policies/junit";
+import { policies } from "../../policies/list";
+import { buildReport, summaryText } from "../../policies/report";
 import { render } from "../helpers/render";
 import { projectRoot } from "../helpers/example";
+import { finished, mixedRun, ndjson, noise } from "../helpers/policies/eventLogs";
 
 const root = projectRoot;
 const work = mkdtempSync(path.join(tmpdir(), "mdbh-cli-"));
@@ -109,6 +114,48 @@ describe("mdb-hardening CLI", () => {
         });
     }, 90_000);
 
+    describe("policy-report", () => {
+        const events = file("events.ndjson", ndjson(mixedRun));
+        const report = (failOn: "mandatory" | "advisory" = "mandatory") =>
+            buildReport(parseEventLog(ndjson(mixedRun), events), events, { failOn, ownPack: { name: "mdb-hardening", policies: () => policies.map((p) => p.name) } });
+
+        it("writes JUnit to --output or stdout and the summary to stderr; exit 1 on a mandatory violation", () => {
+            const out = path.join(work, "junit.xml");
+            expect(cli("policy-report", events, "--output", out)).toEqual({ code: 1, stdout: "", stderr: summaryText(report()) });
+            expect(readFileSync(out, "utf8")).toBe(junitXml(report()));
+            expect(cli("policy-report", events, "--fail-on", "advisory")).toEqual({ code: 1, stdout: junitXml(report("advisory")), stderr: summaryText(report("advisory")) });
+        }, 90_000);
+
+        it("--format text prints the summary alone; exit 0 when nothing fails the gate", () => {
+            const clean = file("clean.ndjson", ndjson([...noise, finished(undefined, "succeeded")]));
+            const r = cli("policy-report", clean, "--format", "text");
+            expect(r).toMatchObject({ code: 0, stderr: "" });
+            expect(r.stdout).toMatch(new RegExp(`^${clean}: mdb-hardening 0\\.1\\.0: 0 mandatory and 0 advisory violations in 0 policy × resource cases .*; ${policies.length} policies without violations`));
+        }, 90_000);
+
+        it("exits 3 naming the file and line when the log cannot be read, is malformed or shows no finished run", () => {
+            const cut = file("cut.ndjson", `${ndjson(noise.slice(0, 1))}{"policyEvent": {`);
+            expect(cli("policy-report", cut)).toMatchObject({ code: 3, stdout: "", stderr: expect.stringMatching(new RegExp(`^mdb-hardening: ${cut}:2: not JSON: .*\\n$`)) });
+            const unfinished = file("unfinished.ndjson", ndjson(mixedRun.slice(0, -1)));
+            expect(cli("policy-report", unfinished)).toMatchObject({ code: 3, stderr: `mdb-hardening: ${unfinished}: no summaryEvent: the run did not finish or the log is cut short, so it cannot show that no policy failed\n` });
+            expect(cli("policy-report", path.join(work, "absent.ndjson"))).toMatchObject({ code: 3, stderr: expect.stringContaining("ENOENT") });
+        }, 90_000);
+
+        it("refuses bad options with exit 2, and options of other commands", () => {
+            for (const [args, message] of [
+                [["--format", "xml"], 'policy-report: --format must be junit or text (got "xml")'],
+                [["--fail-on", "warning"], 'policy-report: --fail-on must be mandatory or advisory (got "warning")'],
+                [["--os-family", "rhel"], "(not --os-family)"],
+            ] as const) {
+                const r = cli("policy-report", events, ...args);
+                expect(r.code).toBe(2);
+                expect(r.stderr).toContain(message);
+                expect(r.stderr).not.toMatch(/\n\s+at /);
+            }
+            expect(cli("render", good, "--output", "x")).toMatchObject({ code: 2, stderr: expect.stringContaining("(not --output)") });
+        }, 90_000);
+    });
+
     it("refuses bad usage and a bad --os-family with exit 2", () => {
         expect(cli("rules").code).toBe(2);
         expect(cli("rules", good, good).code).toBe(2);
@@ -125,13 +172,14 @@ describe("mdb-hardening CLI", () => {
     it("prints help for the whole CLI and for each command, with an example, and its version", () => {
         const all = cli("--help");
         expect(all.code).toBe(0);
-        const commands = ["check", "rules", "plan", "render", "merge", "audit-cpf"];
+        const commands = ["check", "rules", "plan", "render", "merge", "audit-cpf", "policy-report"];
         // Each command once, the three ways of asking spread over them (each run starts a Node process).
         commands.forEach((command, i) => {
-            expect(all.stdout).toContain(`  ${command} <profile.yaml>`);
+            expect(all.stdout).toContain(`  ${command} <${command === "policy-report" ? "events.ndjson" : "profile.yaml"}>`);
             const r = cli(...[["help", command], [command, "--help"], [command, "-h"]][i % 3]);
             expect(r).toMatchObject({ code: 0, stderr: "" });
             expect(r.stdout).toMatch(new RegExp(`^usage: mdb-hardening ${command} [^\n]+\n\n[^\n]+\.\n\nexample: mdb-hardening ${command} `));
+            expect(r.stdout).toContain(command === "policy-report" ? "Exit codes: 0 no violation at or above --fail-on, 1 such violations, 2 usage error, 3 " : "Exit codes: 0 done, 1 ");
         });
         expect(cli("help").stdout).toBe(all.stdout);
         const { version } = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };

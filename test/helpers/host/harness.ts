@@ -19,6 +19,7 @@
 // afterAll) removes it, and a process 'exit' hook retries whatever is left.
 // Names start with mdbt-<pid>-<starttime>-, so leftovers of a crashed run (owner
 // process gone) are swept the next time a network or root copy is created.
+import { banner, inCI } from "../ci";
 import { findCachedRoot } from "./rootfs";
 
 export * from "./exec";
@@ -28,18 +29,6 @@ export * from "./sshd";
 export * from "./probes";
 export * from "./gtm";
 export * from "./forward";
-
-/** True when CI is set to anything but "", "0" or "false". */
-export function inCI(): boolean {
-    const v = process.env.CI;
-    return v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
-}
-
-function banner(lines: string[]): string {
-    const width = Math.max(...lines.map((l) => l.length)) + 4;
-    const bar = "!".repeat(width);
-    return ["", bar, ...lines.map((l) => `! ${l.padEnd(width - 4)} !`), bar, ""].join("\n");
-}
 
 /**
  * Whether the suite can run: true when running as root. Otherwise prints a loud
