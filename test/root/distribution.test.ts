@@ -89,6 +89,14 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         expect(ownProblems(summary!.problems)).toEqual([]);
     });
 
+    it("never changes an existing tmpDir: another owner or mode is a finding, a shared 1777 one information", async () => {
+        const srv = await stat("/srv");
+        expect(line((await run(profile({ tmpDir: "/srv" }))).reports, "finding", "/srv")).toBe(`exists as ${srv.replace(/ directory$/, "")}, not 1770 root gtmusers; not changed (set tmpDir to a directory of its own)`);
+        expect(await stat("/srv")).toBe(srv);
+        expect(line((await run(profile({ tmpDir: "/tmp" }))).reports, "info", "/tmp")).toMatch(/^a shared directory \(1777\)/);
+        await run(profile());
+    });
+
     it("the audit reads RemoveIPC as logind will: a later drop-in setting yes is a finding", async () => {
         await sh("printf '[Login]\\nRemoveIPC=yes\\n' >/etc/systemd/logind.conf.d/zz-site.conf");
         expect(line((await run(profile())).reports, "finding", "RemoveIPC")).toMatch(/^systemd-logind's RemoveIPC is yes: /);

@@ -235,9 +235,9 @@ unrestrict_facilities() {
 }
 
 # $gtm_tmp/$ydb_tmp: a directory of its own, 1770 root:GROUP (the group of the runtime's library,
-# as YottaDB r2.04+ expects). ensure_dir creates it race-free; once it is root's, nobody else can
-# replace it (root-controlled or sticky parent, proven in preflight), so its mode is set then. A
-# shared sticky directory such as /tmp is left as it is.
+# as YottaDB r2.04+ expects), created race-free by ensure_dir. An existing directory is never
+# changed — tmpDir may name a shared or system directory — only reported: a shared sticky one such
+# as /tmp as information, any other owner or mode as a finding.
 ensure_tmp_dir() {
 	local now
 	ensure_dir distribution "$TMP_DIR" "$DIST_GROUP" 1770
@@ -245,7 +245,7 @@ ensure_tmp_dir() {
 	case "$now" in
 	"root $DIST_GROUP 1770") ;;
 	"root "*" 1777") say info distribution "$TMP_DIR" "a shared directory (1777); one of its own keeps other accounts' files away from gtmsecshr's sockets" ;;
-	*) ensure_mode distribution "$TMP_DIR" root "$DIST_GROUP" 1770 ;;
+	*) finding distribution "$TMP_DIR" "exists as $now, not 1770 root $DIST_GROUP; not changed (set tmpDir to a directory of its own)" ;;
 	esac
 }
 
