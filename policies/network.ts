@@ -20,6 +20,12 @@ export const ruleTypes = {
     securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    // aws-native (Cloud Control): property names of the CloudFormation resource schemas
+    // AWS::EC2::SecurityGroup / SecurityGroupIngress / SecurityGroupEgress, camel-cased as the
+    // Pulumi aws-native registry documents them (v1.27).
+    nativeSecurityGroup: "aws-native:ec2:SecurityGroup",
+    nativeIngress: "aws-native:ec2:SecurityGroupIngress",
+    nativeEgress: "aws-native:ec2:SecurityGroupEgress",
 } as const;
 export const ruleTypeList: readonly string[] = Object.values(ruleTypes);
 
@@ -100,6 +106,25 @@ function vpcRule(props: Props, direction: Direction): SgRule {
     };
 }
 
+/** aws-native rules (inline `securityGroupIngress`/`securityGroupEgress` items, or the rule resources): one peer each. */
+function nativeRule(props: Props, direction: Direction, where: string): SgRule {
+    const protocol = protocolOf(props.ipProtocol);
+    const side = direction === "ingress" ? "source" : "destination";
+    return {
+        direction,
+        protocol,
+        ...portsOf(protocol, props.fromPort, props.toPort),
+        where,
+        peers: () => ({
+            cidrs: list([props.cidrIp, props.cidrIpv6]),
+            others: [
+                ...list([props[`${side}PrefixListId`]]).map((id) => `prefix list ${id}`),
+                ...list([props[`${side}SecurityGroupId`], props.sourceSecurityGroupName]).map((id) => `security group ${id}`),
+            ],
+        }),
+    };
+}
+
 /** The rules a resource carries, in one form; empty for any other resource type. */
 export function rulesOf(type: string, props: Props): SgRule[] {
     switch (type) {
@@ -115,6 +140,15 @@ export function rulesOf(type: string, props: Props): SgRule[] {
             return [vpcRule(props, "ingress")];
         case ruleTypes.egressRule:
             return [vpcRule(props, "egress")];
+        case ruleTypes.nativeSecurityGroup:
+            return (["ingress", "egress"] as const).flatMap((direction) => {
+                const key = direction === "ingress" ? "securityGroupIngress" : "securityGroupEgress";
+                return [...(props[key] ?? [])].map((block: Props, i: number) => nativeRule(block, direction, `${key}[${i}]`));
+            });
+        case ruleTypes.nativeIngress:
+            return [nativeRule(props, "ingress", "ingress")];
+        case ruleTypes.nativeEgress:
+            return [nativeRule(props, "egress", "egress")];
         default:
             return [];
     }

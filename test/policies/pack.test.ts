@@ -46,8 +46,10 @@ describe("the pack's policies", () => {
         expect(result.diagnostics.map((d) => d.policyName)).toEqual(["no-world-ingress-to-database-ports"]);
     });
 
-    it("name AWS type tokens that exist in the provider SDK", () => {
-        const tokens = { ...ruleTypes, ...awsTypes };
+    it("name AWS type tokens that exist in the provider SDK (aws-native, not a dependency here, by its registry's names)", () => {
+        const { nativeSecurityGroup, nativeIngress, nativeEgress, ...classic } = ruleTypes;
+        expect([nativeSecurityGroup, nativeIngress, nativeEgress]).toEqual(["aws-native:ec2:SecurityGroup", "aws-native:ec2:SecurityGroupIngress", "aws-native:ec2:SecurityGroupEgress"]);
+        const tokens = { ...classic, ...awsTypes };
         const classes = {
             securityGroup: aws.ec2.SecurityGroup,
             defaultSecurityGroup: aws.ec2.DefaultSecurityGroup,

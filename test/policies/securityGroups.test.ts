@@ -52,6 +52,26 @@ describe("no-world-ingress-to-database-ports", () => {
         expect((await messages(policy, vpc))[0]).toMatch(/^ingress \(all traffic\) admits ::\/0 to superserver/);
     });
 
+    it("reads aws-native security groups and their rule resources (CloudFormation property names)", async () => {
+        const group: Resource = {
+            type: ruleTypes.nativeSecurityGroup,
+            name: "native",
+            props: {
+                groupDescription: "db",
+                securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 1972, toPort: 1972, cidrIp: "10.1.0.0/24" }, { ipProtocol: "tcp", fromPort: 1972, toPort: 1972, cidrIp: "0.0.0.0/0" }],
+                securityGroupEgress: [{ ipProtocol: "-1", cidrIp: "0.0.0.0/0" }],
+            },
+        };
+        expect(await messages(policy, group)).toEqual(["securityGroupIngress[1] (tcp 1972) admits 0.0.0.0/0 to superserver 1972/tcp."]);
+        const rule: Resource = { type: ruleTypes.nativeIngress, name: "r", props: { groupId: "sg-1", ipProtocol: "-1", cidrIpv6: "::/0" } };
+        expect((await messages(policy, rule))[0]).toMatch(/^ingress \(all traffic\) admits ::\/0 to superserver/);
+        const privateRule: Resource = { type: ruleTypes.nativeIngress, name: "r", props: { groupId: "sg-1", ipProtocol: "tcp", fromPort: 1972, toPort: 1972, sourcePrefixListId: "pl-1" } };
+        expect(await messages(policy, privateRule)).toEqual([]);
+        // Another policy reads the same rules: SSH from a prefix list cannot be checked, and says so.
+        const ssh22: Resource = { type: ruleTypes.nativeIngress, name: "r", props: { groupId: "sg-1", ipProtocol: "tcp", fromPort: ssh.port, toPort: ssh.port, sourcePrefixListId: "pl-1" } };
+        expect((await messages(sshFromAdminNetworksOnly, ssh22))[0]).toMatch(/prefix list pl-1/);
+    });
+
     it("passes private sources, world sources on other ports, egress and SSH (another policy's concern)", async () => {
         const sg = securityGroup(
             "sg",
