@@ -68,61 +68,46 @@ function list(value: unknown): string[] {
     return Array.isArray(value) ? [...value].filter((v): v is string => typeof v === "string" && v !== "") : [];
 }
 
+/** A rule in the one form: protocol and ports read now, peers only when asked. */
+function sgRule(direction: Direction, where: string, protocolValue: unknown, fromPort: unknown, toPort: unknown, peers: () => Peers): SgRule {
+    const protocol = protocolOf(protocolValue);
+    return { direction, protocol, ...portsOf(protocol, fromPort, toPort), where, peers };
+}
+
 /** Inline `ingress`/`egress` blocks of a (default) security group, and `aws:ec2` SecurityGroupRule. */
 function classicRule(block: Props, direction: Direction, where: string): SgRule {
-    const protocol = protocolOf(block.protocol);
-    return {
-        direction,
-        protocol,
-        ...portsOf(protocol, block.fromPort, block.toPort),
-        where,
-        peers: () => ({
-            cidrs: [...list(block.cidrBlocks), ...list(block.ipv6CidrBlocks)],
-            others: [
-                ...list(block.prefixListIds).map((id) => `prefix list ${id}`),
-                ...list(block.securityGroups).map((id) => `security group ${id}`),
-                ...list([block.sourceSecurityGroupId]).map((id) => `security group ${id}`),
-                ...(block.self === true ? ["the group itself (self)"] : []),
-            ],
-        }),
-    };
+    return sgRule(direction, where, block.protocol, block.fromPort, block.toPort, () => ({
+        cidrs: [...list(block.cidrBlocks), ...list(block.ipv6CidrBlocks)],
+        others: [
+            ...list(block.prefixListIds).map((id) => `prefix list ${id}`),
+            ...list(block.securityGroups).map((id) => `security group ${id}`),
+            ...list([block.sourceSecurityGroupId]).map((id) => `security group ${id}`),
+            ...(block.self === true ? ["the group itself (self)"] : []),
+        ],
+    }));
 }
 
 /** `aws:vpc` SecurityGroupIngressRule / SecurityGroupEgressRule: one peer per rule. */
 function vpcRule(props: Props, direction: Direction): SgRule {
-    const protocol = protocolOf(props.ipProtocol);
-    return {
-        direction,
-        protocol,
-        ...portsOf(protocol, props.fromPort, props.toPort),
-        where: direction,
-        peers: () => ({
-            cidrs: list([props.cidrIpv4, props.cidrIpv6]),
-            others: [
-                ...list([props.prefixListId]).map((id) => `prefix list ${id}`),
-                ...list([props.referencedSecurityGroupId]).map((id) => `security group ${id}`),
-            ],
-        }),
-    };
+    return sgRule(direction, direction, props.ipProtocol, props.fromPort, props.toPort, () => ({
+        cidrs: list([props.cidrIpv4, props.cidrIpv6]),
+        others: [
+            ...list([props.prefixListId]).map((id) => `prefix list ${id}`),
+            ...list([props.referencedSecurityGroupId]).map((id) => `security group ${id}`),
+        ],
+    }));
 }
 
 /** aws-native rules (inline `securityGroupIngress`/`securityGroupEgress` items, or the rule resources): one peer each. */
 function nativeRule(props: Props, direction: Direction, where: string): SgRule {
-    const protocol = protocolOf(props.ipProtocol);
     const side = direction === "ingress" ? "source" : "destination";
-    return {
-        direction,
-        protocol,
-        ...portsOf(protocol, props.fromPort, props.toPort),
-        where,
-        peers: () => ({
-            cidrs: list([props.cidrIp, props.cidrIpv6]),
-            others: [
-                ...list([props[`${side}PrefixListId`]]).map((id) => `prefix list ${id}`),
-                ...list([props[`${side}SecurityGroupId`], props.sourceSecurityGroupName]).map((id) => `security group ${id}`),
-            ],
-        }),
-    };
+    return sgRule(direction, where, props.ipProtocol, props.fromPort, props.toPort, () => ({
+        cidrs: list([props.cidrIp, props.cidrIpv6]),
+        others: [
+            ...list([props[`${side}PrefixListId`]]).map((id) => `prefix list ${id}`),
+            ...list([props[`${side}SecurityGroupId`], props.sourceSecurityGroupName]).map((id) => `security group ${id}`),
+        ],
+    }));
 }
 
 /** The rules a resource carries, in one form; empty for any other resource type. */

@@ -17,7 +17,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { controls, databaseSrg, type Control, type ControlId } from "../components/controls";
-import { describeWaiver, today, waiverFor, waiversInEffectName, waiversProperty, type ConfiguredWaiver } from "./waivers";
+import { configuredWaivers, describeWaiver, notAppliedNote, today, waiverFor, waiversInEffectName, waiversProperty } from "./waivers";
 
 /** A policy as a rule module writes it: its control (components/controls.ts) gives severity, tags, framework and url. */
 type Declared<P> = Omit<P, "severity" | "tags" | "framework" | "url"> & { readonly control: ControlId };
@@ -37,15 +37,14 @@ function controlMetadata(id: ControlId): Pick<Policy, "severity" | "tags" | "fra
 function withWaivers(schema: PolicyConfigSchema | undefined): PolicyConfigSchema {
     return { ...schema, properties: { ...schema?.properties, waivers: waiversProperty as unknown as PolicyConfigSchema["properties"][string] } };
 }
-const configuredWaivers = (args: { getConfig<T extends object>(): T }) => args.getConfig<{ waivers?: ConfiguredWaiver[] }>().waivers ?? [];
 
 /** A resource with an active waiver of this policy is not applicable; one whose waiver is not applied says why in each violation. */
 function waivable(name: string, validate: ResourceValidation): ResourceValidation {
     return (args, report) => {
         const waiver = waiverFor(name, args.urn, args.props, configuredWaivers(args), today());
         if (waiver?.active) args.notApplicable(describeWaiver(waiver));
-        const why = waiver && !waiver.active ? waiver.why : undefined;
-        return validate(args, why ? (message, urn) => report(`${message} (waiver not applied: ${why})`, urn) : report);
+        const note = notAppliedNote(waiver);
+        return validate(args, note ? (message, urn) => report(message + note, urn) : report);
     };
 }
 
@@ -78,7 +77,7 @@ export function stackPolicy<const N extends string>({ control, ...policy }: Decl
             return validate(args, (message, urn) => {
                 const waiver = urn === undefined ? undefined : waiverFor(policy.name, urn, props.get(urn), configured, day);
                 if (waiver?.active) return;
-                report(waiver ? `${message} (waiver not applied: ${waiver.why})` : message, urn);
+                report(message + notAppliedNote(waiver), urn);
             });
         },
     };

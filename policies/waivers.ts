@@ -37,6 +37,16 @@ export type Waiver =
     | { readonly active: true; readonly policy: string; readonly reason: string; readonly until?: string; readonly source: string }
     | { readonly active: false; readonly policy: string; readonly why: string; readonly source: string };
 
+/** The shared `waivers` config of a policy. */
+export function configuredWaivers(args: { getConfig<T extends object>(): T }): ConfiguredWaiver[] {
+    return args.getConfig<{ waivers?: ConfiguredWaiver[] }>().waivers ?? [];
+}
+
+/** What a violation adds when the resource's waiver is not applied; empty otherwise. */
+export function notAppliedNote(waiver: Waiver | undefined): string {
+    return waiver && !waiver.active ? ` (waiver not applied: ${waiver.why})` : "";
+}
+
 /** Today as YYYY-MM-DD in UTC. */
 export function today(): string {
     return new Date().toISOString().slice(0, 10);

@@ -4,7 +4,7 @@
  * resource, is reported too.
  */
 import { stackPolicy } from "./policy";
-import { describeWaiver, today, waiversInEffectName, waiversOf, type ConfiguredWaiver } from "./waivers";
+import { configuredWaivers, describeWaiver, today, waiversInEffectName, waiversOf } from "./waivers";
 
 export function waiversInEffectPolicy(policyNames: readonly string[]) {
     const known = new Set([...policyNames, waiversInEffectName]);
@@ -15,7 +15,7 @@ export function waiversInEffectPolicy(policyNames: readonly string[]) {
         enforcementLevel: "advisory",
         remediationSteps: "Nothing to fix while a waiver is justified; remove the mdb-hardening:waive tags (or the config entry) when the exception ends, and renew or remove an expired one.",
         validateStack: (args, report) => {
-            const configured = args.getConfig<{ waivers?: ConfiguredWaiver[] }>().waivers ?? [];
+            const configured = configuredWaivers(args);
             const day = today();
             let listed = 0;
             for (const resource of args.resources) {
