@@ -61,10 +61,8 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
     const { profile: p, restrict } = plan;
     const dist = p.distribution;
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
-    const logind = { LOGIND_DIR: logindRemoveIpc.dir, LOGIND_FILE: logindRemoveIpc.file, LOGIND_CONTENT: logindRemoveIpc.content, LOGIND_MAIN: logindRemoveIpc.mainFile, LOGIND_DROPIN_DIRS: logindRemoveIpc.dropInDirs };
-    if (!dist || !facts) {
-        return { PRODUCT_NAME: products[p.product].displayName, DIST: "", DIST_GROUP: "", DIST_MEMBERS: [], DIST_MARKERS: [], DIST_VERSION: "", RELEASE_NAMES: [], SECSHR_DIR: "", SECSHR_NAME: "", INSTALL_OWNERS: [], RESTRICT_FILE: "", RESTRICT_LINES: [], RESTRICT_SINCE: [], TMP_DIR: "", PROFILE_D: profileD, ENV_CONTENT: "", VERIFY_INTEGRITY: "", ...logind };
-    }
+    // Only the distribution part reads these; a plan without it renders none of them.
+    if (!dist || !facts) return {};
     return {
         PRODUCT_NAME: facts.displayName,
         DIST: dist.path,
@@ -87,7 +85,11 @@ function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
             `export ${facts.distVar}=${shq(dist.path)}`,
             `export ${facts.tmpVar}=${shq(dist.tmpDir)}`,
         ].join("\n"),
-        ...logind,
+        LOGIND_DIR: logindRemoveIpc.dir,
+        LOGIND_FILE: logindRemoveIpc.file,
+        LOGIND_CONTENT: logindRemoveIpc.content,
+        LOGIND_MAIN: logindRemoveIpc.mainFile,
+        LOGIND_DROPIN_DIRS: logindRemoveIpc.dropInDirs,
     };
 }
 
@@ -100,13 +102,11 @@ function databaseValues(p: HostProfile): Record<string, ShellValue> {
     const { fields, accessMethods, journalNotAllowed } = databaseHeader;
     const dist = p.distribution;
     const facts = p.product === "iris" ? undefined : (products[p.product] as MProduct);
-    const toolEnv = dist && facts
-        ? [`${facts.distVar}=${dist.path}`, `${facts.routinesVar}=${dist.path}/${facts.utilLibrary}`, `${facts.tmpVar}=${dist.tmpDir}`]
-        : [];
+    if (!dist || !facts) return {};
     return {
         READONLY_DBS: p.databases.readOnly,
         DB_FILES: [...new Set([...p.databases.files, ...p.databases.readOnly])],
-        DB_TOOL_ENV: toolEnv,
+        DB_TOOL_ENV: [`${facts.distVar}=${dist.path}`, `${facts.routinesVar}=${dist.path}/${facts.utilLibrary}`, `${facts.tmpVar}=${dist.tmpDir}`],
         DB_FIELD_ACCESS: fields.accessMethod,
         DB_FIELD_JOURNAL_STATE: fields.journalState,
         DB_FIELD_JOURNAL_FILE: fields.journalFile,
@@ -135,7 +135,7 @@ function serviceValues(plan: HardeningPlan): Record<string, ShellValue> {
 }
 
 function irisValues(p: HostProfile): Record<string, ShellValue> {
-    if (!p.hardening.irisConfig || !p.iris) return { IRIS_INSTANCE: "", IRIS_DIR: "", MERGE_CONTENT: "" };
+    if (!p.hardening.irisConfig || !p.iris) return {};
     return { IRIS_INSTANCE: p.iris.instance, IRIS_DIR: p.iris.installDir, MERGE_CONTENT: renderMergeFile(p).replace(/\n$/, "") };
 }
 

@@ -174,7 +174,7 @@ ftok_key() {
 
 databases_audit() {
 	local file now owner uid group gid mode type key dist_gid
-	dist_gid=$(getent group "$DIST_GROUP" | cut -d: -f3) || dist_gid=''
+	dist_gid=$(group_gid "$DIST_GROUP")
 	for file in "${DB_FILES[@]}"; do
 		now=$(stat -c '%U %u %G %g %a %F' -- "$file" 2>/dev/null) || now=''
 		read -r owner uid group gid mode type <<<"$now"

@@ -62,7 +62,7 @@ release_key() {
 # Members added to a group that sudoers names would gain sudo.
 require_group_not_in_sudoers() {
 	local gid file dirs=() line word
-	gid=$(getent group "$DIST_GROUP" | cut -d: -f3) || gid=
+	gid=$(group_gid "$DIST_GROUP")
 	local files=(/etc/sudoers) words=() lines=()
 	while IFS= read -r line; do dirs+=("$line"); done < <(sed -n 's/^[@#]includedir[[:space:]]\{1,\}//p' /etc/sudoers 2>/dev/null)
 	while IFS= read -r line; do files+=("$line"); done < <(sed -n 's/^[@#]include[[:space:]]\{1,\}//p' /etc/sudoers 2>/dev/null)
@@ -188,12 +188,15 @@ secshr_audit() {
 # True when both are regular files (not symbolic links) and the same inode.
 is_hard_link() { [ -f "$1" ] && [ ! -L "$1" ] && [ ! -L "$2" ] && [ "$1" -ef "$2" ]; }
 
+# The file's content, as ensure_file writes it (it adds the final newline): the apply and the audit compare with it.
+restrict_content=$(printf '%s\n' "${RESTRICT_LINES[@]}")
+
 # restrict.txt: readable by the group, writable by nobody (a process that can write it is not
 # restricted). Facility groups that do not exist are created without members: the runtime treats
 # an unknown group as a syntax error and then restricts everything for everyone. What was written
 # is recorded, so a restrict emptied in the profile removes exactly that file.
 restrict_facilities() {
-	local file="$DIST/$RESTRICT_FILE" record="$STATE_DIR/restrict.written" line group content
+	local file="$DIST/$RESTRICT_FILE" record="$STATE_DIR/restrict.written" line group
 	if [ "${#RESTRICT_LINES[@]}" -eq 0 ]; then
 		unrestrict_facilities "$file" "$record"
 		return
@@ -204,10 +207,8 @@ restrict_facilities() {
 		groupadd --system -- "$group"
 		changed distribution "group:$group" "created without members (a facility group of $RESTRICT_FILE)"
 	done
-	printf -v content '%s\n' "${RESTRICT_LINES[@]}"
-	content=${content%$'\n'}
-	ensure_file distribution "$file" root "$DIST_GROUP" 440 "$content"
-	same_content "$record" "$file"$'\n'"$content" || write_atomically "$record" root root 600 "$file"$'\n'"$content"
+	ensure_file distribution "$file" root "$DIST_GROUP" 440 "$restrict_content"
+	same_content "$record" "$file"$'\n'"$restrict_content" || write_atomically "$record" root root 600 "$file"$'\n'"$restrict_content"
 }
 
 # Removes the restrict.txt this module wrote (first line of the record: its path; then its content),
@@ -297,8 +298,7 @@ distribution_audit() {
 	fi
 	secshr_audit
 	if [ "${#RESTRICT_LINES[@]}" -gt 0 ]; then
-		printf -v value '%s\n' "${RESTRICT_LINES[@]}"
-		if [ "$(stat -c '%U %G %a %F' -- "$DIST/$RESTRICT_FILE" 2>/dev/null)" = "root $DIST_GROUP 440 regular file" ] && same_content "$DIST/$RESTRICT_FILE" "${value%$'\n'}"; then
+		if [ "$(stat -c '%U %G %a %F' -- "$DIST/$RESTRICT_FILE" 2>/dev/null)" = "root $DIST_GROUP 440 regular file" ] && same_content "$DIST/$RESTRICT_FILE" "$restrict_content"; then
 			ok audit "$RESTRICT_FILE" "as the profile declares, root $DIST_GROUP 440"
 		else
 			finding audit "$RESTRICT_FILE" "$DIST/$RESTRICT_FILE is not what the profile declares (content, or owner/mode other than root $DIST_GROUP 440)"

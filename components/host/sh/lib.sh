@@ -45,6 +45,9 @@ user_in_group() {
 	in_list "$2" "${groups[@]}"
 }
 
+# The gid of a group, or nothing when it does not exist.
+group_gid() { getent group "$1" | cut -d: -f3 || true; }
+
 changes=0
 findings=0
 
