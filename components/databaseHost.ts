@@ -43,6 +43,8 @@ export interface DatabaseHostArgs {
      * where the profile changed. Without it the host script runs once, as user data at first boot.
      */
     readonly connection?: Omit<SshConnection, "host">;
+    /** With `connection`: check the host for drift at every preview and update (default true; README "Drift in preview and up"). */
+    readonly detectDrift?: boolean;
     readonly tags?: Record<string, string>;
 }
 
@@ -116,10 +118,12 @@ export class DatabaseHost extends pulumi.ComponentResource {
         if (args.connection) {
             this.hostHardening = new HostHardening(
                 `${name}-hardening`,
-                { plan, script, connection: { ...args.connection, host: this.privateIp } },
+                { plan, script, connection: { ...args.connection, host: this.privateIp }, detectDrift: args.detectDrift },
                 { parent: this, dependsOn: [this.instance] },
             );
             this.summary = this.hostHardening.summary;
+        } else {
+            pulumi.log.info(`${name}: drift not checked: no connection (the host script runs once, as user data; hardening.schedule keeps checking on the host)`, this);
         }
         this.scriptDigest = this.hostHardening?.scriptDigest ?? scriptDigest(script);
         this.registerOutputs({

@@ -16,6 +16,8 @@ export interface ExistingHostArgs {
     readonly connection: SshConnection;
     /** Distribution family of the host, for unit names (default `debian`). */
     readonly osFamily?: OsFamily;
+    /** Check the host for drift at every preview and update (default true; README "Drift in preview and up"). */
+    readonly detectDrift?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export class ExistingHost extends pulumi.ComponentResource {
         const plan = hardeningPlan(profile, args.osFamily ?? defaultOsFamily);
         this.hardening = hardeningOutput(plan);
         this.rules = plan.rules;
-        this.hostHardening = new HostHardening(`${name}-hardening`, { plan, script: renderHostScript(plan), connection: args.connection }, { parent: this });
+        this.hostHardening = new HostHardening(`${name}-hardening`, { plan, script: renderHostScript(plan), connection: args.connection, detectDrift: args.detectDrift }, { parent: this });
         this.summary = this.hostHardening.summary;
         this.registerOutputs({ hardening: this.hardening, scriptDigest: this.hostHardening.scriptDigest, summary: this.summary });
     }

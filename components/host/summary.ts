@@ -1,7 +1,7 @@
 /** Parses the machine-readable lines the host script prints (`MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail`, each field escaped). */
 import { gunzipSync } from "node:zlib";
 
-const reportKinds = ["changed", "ok", "absent", "finding", "info", "data", "error", "summary"] as const;
+const reportKinds = ["changed", "would-change", "ok", "absent", "finding", "info", "data", "error", "waived", "summary"] as const;
 export type ReportKind = (typeof reportKinds)[number];
 
 export interface HostReport {
@@ -15,6 +15,10 @@ export interface HostRun {
     readonly profile: string;
     /** Number of changes this run made (0 on a run that found everything in place). */
     readonly changes: number;
+    /** Number of changes a check run found an apply would make. */
+    readonly wouldChange: number;
+    /** The token the last complete `apply TOKEN` recorded on the host (check runs print it). */
+    readonly token?: string;
     /** Number of non-compliant things found (reported, not fixed: e.g. a listener not in the profile). */
     readonly findings: number;
     /** The `changed` lines, in run order. */
@@ -59,10 +63,14 @@ export function parseSummary(stdout: string): HostRun {
         return { profile: line.part, count: Number(line.detail) };
     };
     const changes = total("changes");
+    const wouldChange = reports.find((r) => r.kind === "summary" && r.item === "would-change");
+    const token = reports.find((r) => r.kind === "data" && r.part === "state" && r.item === "token");
     const cpf = reports.find((r) => r.kind === "data" && r.part === "iris" && r.item === "iris.cpf");
     return {
         profile: changes.profile,
         changes: changes.count,
+        wouldChange: wouldChange ? Number(wouldChange.detail) : 0,
+        ...(token ? { token: token.detail } : {}),
         findings: total("findings").count,
         changed: reports.filter((r) => r.kind === "changed"),
         problems: reports.filter((r) => r.kind === "finding"),

@@ -45,7 +45,7 @@ beforeAll(async () => {
         tags: { team: "dba" },
     });
     const sg = new c.DatabaseSecurityGroup("gtm-sg", { profile: gtmInput(), vpcId: "vpc-1" });
-    const existing = new c.ExistingHost("gtm-onprem", { profile: gtmInput({ name: "gtm-onprem" }), connection: { host: "192.0.2.10", privateKey: "key" } });
+    const existing = new c.ExistingHost("gtm-onprem", { profile: gtmInput({ name: "gtm-onprem" }), connection: { host: "192.0.2.10", privateKey: "key" }, detectDrift: false });
     const viaSudo = new c.DatabaseHost("ydb-ssh", {
         profile: gtmInput({ name: "ydb-ssh", product: "yottadb", distribution: { path: "/opt/yottadb/r2.02" } }),
         vpcId: "vpc-1",
@@ -54,11 +54,13 @@ beforeAll(async () => {
         privateIp: "10.3.0.30",
         osFamily: "rhel",
         connection: { user: "admin", privateKey: "key", proxy: { host: "bastion.example", user: "jump" } },
+        detectDrift: false,
     });
 
     const sshPort = new c.ExistingHost("ssh-2222", {
         profile: gtmInput({ name: "ssh-2222", network: { adminCidrs: [admin], sshPort: 2222 } }),
         connection: { host: "192.0.2.22", privateKey: "key", hostKey: "ssh-ed25519 AAAAC3Nz", proxy: { host: "jump", privateKey: "jump-key" } },
+        detectDrift: false,
     });
 
     tryCreate("bad-cidr", () => new c.DatabaseHost("bad-cidr", { profile: irisInput({ network: { adminCidrs: ["10.0.0.0/33"] } }), vpcId: "v", subnetId: "s", ami: "a" }));

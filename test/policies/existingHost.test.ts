@@ -16,7 +16,7 @@ async function program(): Promise<void> {
     const tags = { [hostTags.role]: databaseHostRole };
     const hardened = new aws.ec2.Instance("hardened", { ami: "ami-0123", instanceType: "m6i.large", privateIp: "10.0.1.10", tags });
     new aws.ec2.Instance("forgotten", { ami: "ami-0123", instanceType: "m6i.large", privateIp: "10.0.1.11", tags });
-    new ExistingHost("hardened", { profile: gtmInput({ name: "hardened" }), connection: { host: hardened.privateIp, privateKey: "key" } });
+    new ExistingHost("hardened", { profile: gtmInput({ name: "hardened" }), connection: { host: hardened.privateIp, privateKey: "key" }, detectDrift: false });
 }
 
 describe("a host hardened by ExistingHost", () => {

@@ -24,6 +24,7 @@ describe("summary", () => {
         expect(parseSummary(out)).toEqual({
             profile: "gtm-1",
             changes: 1,
+            wouldChange: 0,
             findings: 1,
             changed: [{ kind: "changed", part: "distribution", item: "group:gtmusers", detail: "created" }],
             problems: [{ kind: "finding", part: "audit", item: "listen:tcp/111", detail: "listening on 0.0.0.0 but not declared in the profile" }],
