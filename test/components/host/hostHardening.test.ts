@@ -6,8 +6,8 @@
  * server of test/helpers/fakeSshHost.ts, so the check really goes over SSH.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ExistingHost, type HostSummary } from "../../../components";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DatabaseHost, ExistingHost, type HostSummary } from "../../../components";
 import { runOverSsh } from "../../../components/host/ssh";
 import { startFakeHost, type FakeHost } from "../../helpers/fakeSshHost";
 import { gtmInput } from "../../helpers/profiles";
@@ -120,5 +120,33 @@ describe("drift in preview and up", () => {
         expect(run.sessions).toEqual([]);
         expect(run.planned).toEqual(["db-hardening-apply"]);
         host.pending = [];
+    });
+
+    it("skips a host with no address yet (being created) or no connection, and says so", async () => {
+        const logged: string[] = [];
+        const spy = vi.spyOn(console, "log").mockImplementation((message: string) => void logged.push(String(message)));
+        try {
+            const before = host.commands.length;
+            await pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...(args.type === "aws:ec2/instance:Instance" ? { privateIp: unknown } : {}) } }),
+                    call: () => ({}),
+                },
+                "mdb-hardening",
+                "drift",
+                true,
+            );
+            const placement = { vpcId: "vpc-1", subnetId: "subnet-1", ami: "ami-1" };
+            new DatabaseHost("new-db", { profile: gtmInput({ name: "new-db" }), ...placement, connection: { privateKey: host.clientPrivateKey, hostKey: host.hostKey } });
+            new DatabaseHost("user-data-db", { profile: gtmInput({ name: "user-data-db" }), ...placement });
+            await pulumi.runtime.disconnect();
+            expect(host.commands.length).toBe(before);
+            expect(logged).toEqual(expect.arrayContaining([
+                expect.stringContaining("new-db-hardening: drift not checked: the host's address is not known yet (it is being created)"),
+                expect.stringContaining("user-data-db: drift not checked: no connection"),
+            ]));
+        } finally {
+            spy.mockRestore();
+        }
     });
 });
