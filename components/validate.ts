@@ -162,6 +162,11 @@ export function readChoice<T extends string>(issues: Issues, field: string, valu
     return undefined;
 }
 
+/** A real calendar day written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+    return /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
 /** The dotted field path of `key` under `parent` (`network.adminCidrs[1]`). */
 export function join(parent: string, key: string | number): string {
     if (typeof key === "number") return `${parent}[${key}]`;

@@ -7,6 +7,7 @@
  * violation says why. The date is the last day the waiver holds, compared in UTC.
  */
 import { waiverTags } from "../components/catalog";
+import { isIsoDate } from "../components/validate";
 import type { Property, Props } from "./policy";
 
 export interface ConfiguredWaiver {
@@ -52,10 +53,6 @@ export function today(): string {
     return new Date().toISOString().slice(0, 10);
 }
 
-function isDate(value: string): boolean {
-    return /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-}
-
 /** The policy that lists waivers; it cannot be waived itself, or a waiver could hide itself. */
 export const waiversInEffectName = "waivers-in-effect";
 
@@ -63,7 +60,7 @@ function judge(policy: string, reason: unknown, until: unknown, source: string, 
     if (policy === waiversInEffectName) return { active: false, policy, source, why: `${waiversInEffectName} cannot be waived` };
     if (typeof reason !== "string" || reason.trim() === "") return { active: false, policy, source, why: `it has no reason (${waiverTags.reason})` };
     if (until !== undefined) {
-        if (typeof until !== "string" || !isDate(until)) return { active: false, policy, source, why: `its date ${JSON.stringify(until)} is not YYYY-MM-DD` };
+        if (typeof until !== "string" || !isIsoDate(until)) return { active: false, policy, source, why: `its date ${JSON.stringify(until)} is not YYYY-MM-DD` };
         if (until < day) return { active: false, policy, source, why: `it expired after ${until}` };
     }
     return { active: true, policy, source, reason: reason.trim(), ...(typeof until === "string" ? { until } : {}) };

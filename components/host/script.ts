@@ -134,13 +134,23 @@ function serviceValues(plan: HardeningPlan): Record<string, ShellValue> {
     };
 }
 
+/** The profile's waivers as four parallel lists (lib.sh judges them, expiry included, when the script runs). */
+function waiverValues(p: HostProfile): Record<string, ShellValue> {
+    return {
+        WAIVER_CONTROLS: p.waivers.map((w) => w.control),
+        WAIVER_ITEMS: p.waivers.map((w) => w.item ?? ""),
+        WAIVER_JUSTIFICATIONS: p.waivers.map((w) => w.justification),
+        WAIVER_EXPIRES: p.waivers.map((w) => w.expires ?? ""),
+    };
+}
+
 function irisValues(p: HostProfile): Record<string, ShellValue> {
     if (!p.hardening.irisConfig || !p.iris) return {};
     return { IRIS_INSTANCE: p.iris.instance, IRIS_DIR: p.iris.installDir, MERGE_CONTENT: renderMergeFile(p).replace(/\n$/, "") };
 }
 
 function requiredTools(parts: readonly PartName[]): string[] {
-    const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps"];
+    const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps", "date"];
     if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv", "timeout", "sort", "cut", "sed", "tail", "grep");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
@@ -157,6 +167,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         PARTS: parts.join(" "),
         REQUIRED_TOOLS: requiredTools(parts),
         STATE_DIR: stateDir,
+        ...waiverValues(p),
         ...distributionValues(plan),
         ...databaseValues(p),
         ...serviceValues(plan),

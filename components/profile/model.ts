@@ -126,6 +126,17 @@ export interface HardeningSwitches {
     readonly irisConfig: boolean;
 }
 
+/** An exception to one host check, reported as `waived` with its justification (never dropped). */
+export interface HostWaiver {
+    /** A control id of the host script (components/controls.ts). */
+    readonly control: string;
+    /** One item of the control (e.g. `cups.service`, a path); without it the whole control. */
+    readonly item?: string;
+    readonly justification: string;
+    /** Last day it holds (YYYY-MM-DD, UTC), judged on the host when the script runs; then it is a finding again. */
+    readonly expires?: string;
+}
+
 export interface HostProfile {
     readonly name: string;
     readonly product: ProductId;
@@ -139,6 +150,7 @@ export interface HostProfile {
     readonly network: NetworkSettings;
     readonly services: ServiceSettings;
     readonly hardening: HardeningSwitches;
+    readonly waivers: readonly HostWaiver[];
 }
 
 /** Deeply optional input form; `validateProfile` turns it into a `HostProfile`. */

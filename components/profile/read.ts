@@ -42,6 +42,7 @@ import {
 } from "../validate";
 import { releasePattern } from "../iris/release";
 import { checkConsistency } from "./consistency";
+import { readWaivers } from "./waivers";
 import {
     environments,
     irisFeatures,
@@ -134,7 +135,7 @@ function readDestinations(issues: Issues, field: string, value: unknown): string
  */
 export function validateProfile(input: unknown, source = "profile"): HostProfile {
     const issues = new Issues();
-    const raw = readObject(issues, "", input, ["name", "product", "environment", "roles", "iris", "distribution", "databases", "network", "services", "hardening"]);
+    const raw = readObject(issues, "", input, ["name", "product", "environment", "roles", "iris", "distribution", "databases", "network", "services", "hardening", "waivers"]);
     if (!raw) issues.throwIfAny(source);
     const top = raw as Raw;
 
@@ -183,6 +184,8 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
         issues.fail("hardening.distribution", true, "distribution restriction applies to GT.M and YottaDB only");
     }
 
+    const waivers = readWaivers(issues, top.waivers);
+
     issues.throwIfAny(source);
     const profile: HostProfile = {
         name: name as string,
@@ -195,6 +198,7 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
         network,
         services,
         hardening,
+        waivers,
     };
     checkConsistency(issues, profile);
     issues.throwIfAny(source);

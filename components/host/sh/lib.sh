@@ -1,4 +1,4 @@
-# reads: PARTS
+# reads: PARTS WAIVER_CONTROLS WAIVER_ITEMS WAIVER_JUSTIFICATIONS WAIVER_EXPIRES
 # mdb-hardening host script. The renderer (script.ts) puts the profile's values above the parts as
 # quoted shell assignments; nothing from here on is generated. Each part (sh/<part>.sh) has its
 # preflight checks, its change and its audit side by side; main.sh runs them in order.
@@ -35,7 +35,37 @@ say() {
 }
 changed() { changes=$((changes + 1)); say changed "$@"; }
 ok() { say ok "$@"; }
-finding() { findings=$((findings + 1)); say finding "$@"; }
+
+# The profile's waiver of a control (for one item, or the whole control), judged today in UTC on
+# the host, so the script does not change on the day a waiver expires. Returns 0 with waiver_detail
+# set when one holds; an expired one returns 1 and leaves waiver_detail saying so.
+waiver_holds() {
+	local control=$1 item=$2 i today
+	waiver_detail=
+	for i in "${!WAIVER_CONTROLS[@]}"; do
+		[ "${WAIVER_CONTROLS[$i]}" = "$control" ] || continue
+		[ -z "${WAIVER_ITEMS[$i]}" ] || [ "${WAIVER_ITEMS[$i]}" = "$item" ] || continue
+		today=$(date -u +%F)
+		if [ -n "${WAIVER_EXPIRES[$i]}" ] && [[ $today > "${WAIVER_EXPIRES[$i]}" ]]; then
+			waiver_detail="waiver expired after ${WAIVER_EXPIRES[$i]}: ${WAIVER_JUSTIFICATIONS[$i]}"
+			return 1
+		fi
+		waiver_detail="${WAIVER_JUSTIFICATIONS[$i]}${WAIVER_EXPIRES[$i]:+ (until ${WAIVER_EXPIRES[$i]})}"
+		return 0
+	done
+	return 1
+}
+
+# A finding, or `waived` with the justification when the profile waives it (never dropped).
+finding() {
+	if waiver_holds "$1" "$2"; then
+		waived=$((waived + 1))
+		say waived "$1" "$2" "$3; waived: $waiver_detail"
+	else
+		findings=$((findings + 1))
+		say finding "$1" "$2" "$3${waiver_detail:+ ($waiver_detail)}"
+	fi
+}
 die() { say error "$1" "$2" "$3"; exit 2; }
 has_part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 in_list() { local needle=$1 item; shift; for item in "$@"; do [ "$item" = "$needle" ] && return 0; done; return 1; }
@@ -50,6 +80,7 @@ group_gid() { getent group "$1" | cut -d: -f3 || true; }
 
 changes=0
 findings=0
+waived=0
 
 # owner group mode (octal as stat prints it, e.g. 4550) of a path, set only if different. Never
 # through a symbolic link (chmod has no -h): the type is checked on the exact path right before.

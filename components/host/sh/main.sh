@@ -19,3 +19,4 @@ if has_part iris; then iris_audit; fi
 if has_part services; then services_audit; fi
 say summary "$PROFILE_NAME" changes "$changes"
 say summary "$PROFILE_NAME" findings "$findings"
+say summary "$PROFILE_NAME" waived "$waived"

@@ -31,7 +31,7 @@ interface RunResult {
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const secretSig = "4dabf18193072939515e22adb298388d";
 const plain = (value: unknown): unknown =>
-    value && typeof value === "object" && secretSig in value ? (value as { value: unknown }).value : value;
+    value && typeof value === "object" && secretSig in value ? (value as unknown as { value: unknown }).value : value;
 
 describe("drift in preview and up", () => {
     let host: FakeHost;
