@@ -1,84 +1,33 @@
 /**
- * Drift detection across program runs, as the engine sees it: each run is a fresh program under
- * mocks whose remote.Command "provider" keeps state between runs the way the engine does — it plans
- * an update when the command's inputs differ from the stored ones and, outside a preview, runs the
- * command on the host (one SSH session, as @pulumi/command does). The host is the in-process SSH
- * server of test/helpers/fakeSshHost.ts, so the check really goes over SSH.
+ * Drift detection across program runs, as the engine sees them (test/helpers/engineRuns.ts). The
+ * host is the in-process SSH server of test/helpers/fakeSshHost.ts, so the check really goes over
+ * SSH; test/root/drift.test.ts runs the same against the real script on the test root.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DatabaseHost, ExistingHost, type HostSummary } from "../../../components";
-import { runOverSsh } from "../../../components/host/ssh";
+import { DatabaseHost, ExistingHost } from "../../../components";
+import { EngineRuns, unknownValue } from "../../helpers/engineRuns";
 import { startFakeHost, type FakeHost } from "../../helpers/fakeSshHost";
 import { gtmInput } from "../../helpers/profiles";
 
-interface Stored {
-    readonly create: string;
-    readonly stdin: string;
-    readonly stdout: string;
-}
-
-interface RunResult {
-    /** Commands whose inputs differ from the state: an update the engine would show. */
-    readonly planned: string[];
-    /** The commands the host saw during this run (checks and applies). */
-    readonly sessions: string[];
-    /** Undefined when the engine would not know it yet (a preview of a command that will run). */
-    readonly summary: HostSummary | undefined;
-}
-
-/** The value the engine sends for an output not known during a preview. */
-const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const secretSig = "4dabf18193072939515e22adb298388d";
-const plain = (value: unknown): unknown =>
-    value && typeof value === "object" && secretSig in value ? (value as unknown as { value: unknown }).value : value;
-
 describe("drift in preview and up", () => {
     let host: FakeHost;
-    const state = new Map<string, Stored>();
+    let engine: EngineRuns;
     beforeAll(async () => {
         host = await startFakeHost();
+        engine = new EngineRuns({ host: "127.0.0.1", port: host.port, user: "root", privateKey: host.clientPrivateKey, hostKey: host.hostKey });
     });
     afterAll(() => host.close());
 
-    async function programRun(preview: boolean, options: { detectDrift?: boolean } = {}): Promise<RunResult> {
-        const planned: string[] = [];
-        const sessionsBefore = host.commands.length;
-        await pulumi.runtime.setMocks(
-            {
-                newResource: async (args) => {
-                    if (args.type !== "command:remote:Command") return { id: `${args.name}-id`, state: args.inputs };
-                    const create = plain(args.inputs.create) as string;
-                    const stdin = plain(args.inputs.stdin) as string;
-                    let stored = state.get(args.name);
-                    if (!stored || stored.create !== create || stored.stdin !== stdin) {
-                        planned.push(args.name);
-                        if (!preview) {
-                            const result = await runOverSsh({ host: "127.0.0.1", port: host.port, user: "root", privateKey: host.clientPrivateKey, hostKey: host.hostKey }, create, stdin, 10_000);
-                            stored = { create, stdin, stdout: result.stdout };
-                            state.set(args.name, stored);
-                        }
-                    }
-                    // A command the engine will run has no output yet during a preview: unknown, as the engine reports it.
-                    const stdout = planned.includes(args.name) && preview ? unknown : stored!.stdout;
-                    return { id: `${args.name}-id`, state: { ...args.inputs, stdout, stderr: "" } };
-                },
-                call: () => ({}),
-            },
-            "mdb-hardening",
-            "drift",
-            preview,
-        );
-        const existing = new ExistingHost("db", {
+    /** A program run; `sessions` are the commands the host saw during it (checks and applies). */
+    async function programRun(preview: boolean, options: { detectDrift?: boolean } = {}) {
+        const before = host.commands.length;
+        const run = await engine.run(preview, () => new ExistingHost("db", {
             profile: gtmInput({ name: "db" }),
             connection: { host: "127.0.0.1", port: host.port, privateKey: host.clientPrivateKey, hostKey: host.hostKey },
             ...options,
-        });
-        let summary: HostSummary | undefined;
-        existing.summary.apply((known) => (summary = known));
-        // Waits for every registration, the component's outputs included.
-        await pulumi.runtime.disconnect();
-        return { planned, sessions: host.commands.slice(sessionsBefore), summary };
+        }).summary);
+        return { ...run, sessions: host.commands.slice(before) };
     }
 
     it("a drifted host: preview plans the hardening, up repairs it, the next preview plans nothing", async () => {
@@ -106,11 +55,11 @@ describe("drift in preview and up", () => {
     });
 
     it("drift again later: planned again with a new token, repaired, clean", async () => {
-        const before = state.get("db-hardening-apply")!.create;
+        const before = engine.storedCreate("db-hardening-apply");
         host.drift("avahi-daemon.service");
         expect((await programRun(true)).planned).toEqual(["db-hardening-apply"]);
         await programRun(false);
-        expect(state.get("db-hardening-apply")!.create).not.toBe(before);
+        expect(engine.storedCreate("db-hardening-apply")).not.toBe(before);
         expect((await programRun(true)).planned).toEqual([]);
     });
 
@@ -129,7 +78,7 @@ describe("drift in preview and up", () => {
             const before = host.commands.length;
             await pulumi.runtime.setMocks(
                 {
-                    newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...(args.type === "aws:ec2/instance:Instance" ? { privateIp: unknown } : {}) } }),
+                    newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...(args.type === "aws:ec2/instance:Instance" ? { privateIp: unknownValue } : {}) } }),
                     call: () => ({}),
                 },
                 "mdb-hardening",
