@@ -157,6 +157,31 @@ restrict_tree() {
 	fi
 }
 
+# The owner, group and mode restrict_tree leaves path with: after it ran (apply), what stat shows;
+# in check mode, which changed nothing, computed the way it changes them — o-rwx, then the group
+# (chgrp clears a file's set-user-ID bit, and its set-group-ID bit where it is group-executable),
+# a-w, and no setgid or sticky bit on the distribution directory — so the steps after it (gtmsecshr,
+# restrict.txt) report what the apply would still change, not what restrict_tree already fixes.
+tree_leaves() {
+	local path=$1 owner group perm type
+	read -r owner group perm type < <(stat -c '%U %G %a %F' -- "$path")
+	if applying || { [ "$type" != directory ] && ! is_single_link_or_internal "$path" "$DIST"; }; then
+		printf '%s %s %s' "$owner" "$group" "$perm"
+		return
+	fi
+	perm=$((8#$perm & ~8#007))
+	if [ "$group" != "$DIST_GROUP" ]; then
+		group=$DIST_GROUP
+		if [ "$type" != directory ]; then
+			perm=$((perm & ~8#4000))
+			if ((perm & 8#010)); then perm=$((perm & ~8#2000)); fi
+		fi
+	fi
+	perm=$((perm & ~8#222))
+	if [ "$path" = "$DIST" ]; then perm=$((perm & ~8#3000)); fi
+	printf '%s %s %o' "$owner" "$group" "$perm"
+}
+
 # Sets outside to the find test for a path not in the distribution group: every path while the
 # group does not exist yet (check mode, before the apply would create it).
 outside_group() {
@@ -170,12 +195,12 @@ outside_group() {
 # directory of that name is a finding, left alone (a planted copy would become setuid root).
 restore_secshr() {
 	local wrapper="$DIST/$SECSHR_NAME" dir="$DIST/$SECSHR_DIR" helper="$DIST/$SECSHR_DIR/$SECSHR_NAME" path vendor=()
-	ensure_mode MDBH-GTM-004 "$dir" root "$DIST_GROUP" 500
-	ensure_mode MDBH-GTM-004 "$helper" root "$DIST_GROUP" 4500
-	ensure_mode MDBH-GTM-004 "$wrapper" root "$DIST_GROUP" 4550
+	ensure_mode MDBH-GTM-004 "$dir" root "$DIST_GROUP" 500 "$(tree_leaves "$dir")"
+	ensure_mode MDBH-GTM-004 "$helper" root "$DIST_GROUP" 4500 "$(tree_leaves "$helper")"
+	ensure_mode MDBH-GTM-004 "$wrapper" root "$DIST_GROUP" 4550 "$(tree_leaves "$wrapper")"
 	vendor=("$wrapper" "$dir" "$helper")
 	if is_hard_link "$DIST/utf8/$SECSHR_NAME" "$wrapper" && is_hard_link "$DIST/utf8/$SECSHR_DIR/$SECSHR_NAME" "$helper"; then
-		ensure_mode MDBH-GTM-004 "$DIST/utf8/$SECSHR_DIR" root "$DIST_GROUP" 500
+		ensure_mode MDBH-GTM-004 "$DIST/utf8/$SECSHR_DIR" root "$DIST_GROUP" 500 "$(tree_leaves "$DIST/utf8/$SECSHR_DIR")"
 		vendor+=("$DIST/utf8/$SECSHR_NAME" "$DIST/utf8/$SECSHR_DIR" "$DIST/utf8/$SECSHR_DIR/$SECSHR_NAME")
 	fi
 	while IFS= read -r -d '' path; do
@@ -204,7 +229,7 @@ restrict_content=$(printf '%s\n' "${RESTRICT_LINES[@]}")
 # an unknown group as a syntax error and then restricts everything for everyone. What was written
 # is recorded, so a restrict emptied in the profile removes exactly that file.
 restrict_facilities() {
-	local file="$DIST/$RESTRICT_FILE" record="$STATE_DIR/restrict.written" line group
+	local file="$DIST/$RESTRICT_FILE" record="$STATE_DIR/restrict.written" line group leaves=
 	if [ "${#RESTRICT_LINES[@]}" -eq 0 ]; then
 		unrestrict_facilities "$file" "$record"
 		return
@@ -216,7 +241,8 @@ restrict_facilities() {
 		groupadd --system -- "$group"
 		changed
 	done
-	ensure_file MDBH-GTM-007 "$file" root "$DIST_GROUP" 440 "$restrict_content"
+	if [ -f "$file" ] && [ ! -L "$file" ]; then leaves=$(tree_leaves "$file"); fi
+	ensure_file MDBH-GTM-007 "$file" root "$DIST_GROUP" 440 "$restrict_content" "$leaves"
 	# The record is the script's own state, not a change to the host: check mode leaves it.
 	if applying && ! same_content "$record" "$file"$'\n'"$restrict_content"; then write_atomically "$record" root root 600 "$file"$'\n'"$restrict_content"; fi
 }

@@ -93,11 +93,13 @@ read_mode() {
 
 # owner group mode (octal as stat prints it, e.g. 4550) of a path, set only if different. Never
 # through a symbolic link (chmod has no -h): the type is checked on the exact path right before.
+# A sixth argument is the state to compare instead of the path's: what an earlier step of the
+# apply leaves it with, which check mode, having changed nothing, computes.
 ensure_mode() {
 	local control=$1 path=$2 owner=$3 group=$4 want=$5 now type
 	type=$(stat -c %F -- "$path")
 	case "$type" in "regular file" | directory) ;; *) die "$control" "$path" "is a $type; not changed" ;; esac
-	now=$(stat -c '%U %G %a' -- "$path")
+	now=${6:-$(stat -c '%U %G %a' -- "$path")}
 	if [ "$now" = "$owner $group $want" ]; then
 		ok "$control" "$path" "$now"
 	elif will_change "$control" "$path" "$now -> $owner $group $want"; then
@@ -182,12 +184,13 @@ write_atomically() {
 	mv -f -- "$tmp" "$path"
 }
 
-# Writes content to path if it differs; otherwise sets only its owner and mode if they differ.
+# Writes content to path if it differs; otherwise sets only its owner and mode if they differ
+# (a seventh argument as ensure_mode's sixth).
 ensure_file() {
 	local control=$1 path=$2 owner=$3 group=$4 want=$5 content=$6
 	remove_stale_stages "$path"
 	if same_content "$path" "$content"; then
-		ensure_mode "$control" "$path" "$owner" "$group" "$want"
+		ensure_mode "$control" "$path" "$owner" "$group" "$want" "${7:-}"
 	elif will_change "$control" "$path" written; then
 		write_atomically "$path" "$owner" "$group" "$want" "$content"
 		changed

@@ -1,8 +1,20 @@
 # reads: SERVICES_UNITS PROTECTED_UNITS CLIENT_BINARIES CRON_ALLOW CRON_ALLOW_CONTENT
 # ---- services: optional daemons stopped, disabled and masked --------------------------------------
 
+# The state (enabled, disabled, masked, static, ...) of each unit file of the catalog's units, from
+# one systemctl call: one per unit costs tens of milliseconds, and a listing of every unit more.
+declare -A unit_state=()
+read_unit_states() {
+	local name state
+	unit_state=()
+	while read -r name state _; do unit_state[$name]=$state; done < <(systemctl list-unit-files --no-legend --no-pager -- "${SERVICES_UNITS[@]}" 2>/dev/null || true)
+}
+
+# Whether a unit is running: never where systemd is not (the test to tell, as sd_booted makes it).
+unit_active() { [ -d /run/systemd/system ] && systemctl is-active --quiet -- "$1" 2>/dev/null; }
+
 unit_exists() {
-	[ -n "$(systemctl list-unit-files --no-legend --no-pager -- "$1" 2>/dev/null)" ] && return 0
+	[ -n "${unit_state[$1]+set}" ] && return 0
 	# SysV scripts only become units through a generator at boot.
 	case "$1" in *.service) [ -x "/etc/init.d/${1%.service}" ] && return 0 ;; esac
 	return 1
@@ -52,13 +64,14 @@ services_preflight() {
 
 services_apply() {
 	local unit state binary real
+	read_unit_states
 	for unit in "${SERVICES_UNITS[@]}"; do
 		if ! unit_exists "$unit"; then
 			absent MDBH-SVC-001 "$unit" "not installed"
 			continue
 		fi
-		state=$(systemctl is-enabled -- "$unit" 2>/dev/null || true)
-		if systemctl is-active --quiet -- "$unit" 2>/dev/null && will_change MDBH-SVC-001 "$unit" stopped; then
+		state=${unit_state[$unit]:-}
+		if unit_active "$unit" && will_change MDBH-SVC-001 "$unit" stopped; then
 			if systemctl stop -- "$unit" 2>/dev/null; then
 				changed
 			else
@@ -109,9 +122,10 @@ services_apply() {
 
 services_audit() {
 	local unit
+	read_unit_states
 	for unit in "${SERVICES_UNITS[@]}"; do
 		unit_exists "$unit" || continue
-		if [ "$(systemctl is-enabled -- "$unit" 2>/dev/null || true)" = masked ]; then
+		if [ "${unit_state[$unit]:-}" = masked ]; then
 			ok MDBH-SVC-001 "unit:$unit" masked
 		else
 			finding MDBH-SVC-001 "unit:$unit" "not masked"
