@@ -16,7 +16,7 @@ import type { HostProfileInput } from "../components/profile";
 async function main(): Promise<void> {
     const hosts = Number(process.argv[2] ?? 1000);
     await pulumi.runtime.setMocks(
-        { newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, stdout: "MDBH\tsummary\tb\tchanges\t0\nMDBH\tsummary\tb\tfindings\t0\n" } }), call: () => ({}) },
+        { newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, stdout: "MDBH\tdata\tstate\tmode\tapply\nMDBH\tsummary\tb\tchanges\t0\nMDBH\tsummary\tb\tfindings\t0\n" } }), call: () => ({}) },
         "bench", "bench", false,
     );
     const { ExistingHost } = await import("../components");

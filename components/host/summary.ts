@@ -1,37 +1,55 @@
-/** Parses the machine-readable lines the host script prints (`MDBH<TAB>kind<TAB>part<TAB>item<TAB>detail`, each field escaped). */
+/**
+ * Parses the machine-readable lines the host script prints, each field escaped:
+ * `MDBH<TAB>kind<TAB>control<TAB>item<TAB>detail` for the kinds of a check, whose control is an id
+ * of the host control table; `MDBH<TAB>data<TAB>part<TAB>item<TAB>detail` and
+ * `MDBH<TAB>summary<TAB>profile<TAB>name<TAB>count`.
+ */
 import { gunzipSync } from "node:zlib";
+import { hostControls } from "../controls";
 
-const reportKinds = ["changed", "would-change", "ok", "absent", "finding", "info", "data", "error", "waived", "summary"] as const;
+const controlKinds = ["changed", "would-change", "ok", "absent", "finding", "info", "waived", "error"] as const;
+const reportKinds = [...controlKinds, "data", "summary"] as const;
 export type ReportKind = (typeof reportKinds)[number];
+const modes = ["apply", "check", "drift"] as const;
+export type HostMode = (typeof modes)[number];
 
 export interface HostReport {
     readonly kind: ReportKind;
-    readonly part: string;
+    /** The control id (components/controls.ts); on data lines the part, on summary lines the profile. */
+    readonly control: string;
     readonly item: string;
     readonly detail: string;
 }
 
 export interface HostRun {
     readonly profile: string;
-    /** Number of changes this run made (0 on a run that found everything in place). */
+    /** apply changes the host; check and drift (check without the deep checks) change nothing. */
+    readonly mode: HostMode;
+    /** Number of changes this run made (0 on a run that found everything in place, and in check and drift). */
     readonly changes: number;
-    /** Number of changes a check run found an apply would make. */
+    /** Number of changes an apply would make (check and drift; 0 for an apply). */
     readonly wouldChange: number;
-    /** The token the last complete `apply TOKEN` recorded on the host (check runs print it). */
-    readonly token?: string;
-    /** Number of non-compliant things found (reported, not fixed: e.g. a listener not in the profile). */
+    /** Number of unwaived non-compliant things found (reported, not fixed: e.g. a listener not in the profile). */
     readonly findings: number;
     /** The `changed` lines, in run order. */
     readonly changed: readonly HostReport[];
-    /** The `finding` lines: what is not as the profile wants and was not changed. */
+    /** The `would-change` lines: what an apply would change (check and drift). */
+    readonly pending: readonly HostReport[];
+    /** The unwaived `finding` lines: what is not as the profile wants and was not changed. */
     readonly problems: readonly HostReport[];
+    /** The `waived` lines: findings or changes a profile waiver covers, with its justification. */
+    readonly waived: readonly HostReport[];
     /** Catalog units and binaries not installed on the host. */
     readonly absent: readonly string[];
     /** Number of checks that found the host already as wanted. */
     readonly verified: number;
+    /** check and drift: the token the last `apply TOKEN` recorded (absent when none was). */
+    readonly token?: string;
     /** IRIS hosts: the instance's iris.cpf as the run found it (the component audits it against the profile). */
     readonly irisCpf?: string;
 }
+
+const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
 
 export function parseReports(stdout: string): HostReport[] {
     return stdout
@@ -40,9 +58,10 @@ export function parseReports(stdout: string): HostReport[] {
         .map((line) => {
             const fields = line.split("\t");
             if (fields.length !== 5) throw new Error(`host script: malformed report line ${JSON.stringify(line)}`);
-            const [kind, part, item, detail] = fields.slice(1).map(unescapeField);
-            if (!(reportKinds as readonly string[]).includes(kind)) throw new Error(`host script: unknown report kind in ${JSON.stringify(line)}`);
-            return { kind: kind as ReportKind, part, item, detail };
+            const [kind, control, item, detail] = fields.slice(1).map(unescapeField);
+            if (!isOneOf(reportKinds, kind)) throw new Error(`host script: unknown report kind in ${JSON.stringify(line)}`);
+            if (isOneOf(controlKinds, kind) && !(control in hostControls)) throw new Error(`host script: unknown control ${JSON.stringify(control)} in ${JSON.stringify(line)}`);
+            return { kind, control, item, detail };
         });
 }
 
@@ -56,26 +75,32 @@ function unescapeField(field: string): string {
 export function parseSummary(stdout: string): HostRun {
     const reports = parseReports(stdout);
     const error = reports.find((r) => r.kind === "error");
-    if (error) throw new Error(`host script refused: ${error.part} ${error.item}: ${error.detail}`);
-    const total = (item: string) => {
-        const line = reports.find((r) => r.kind === "summary" && r.item === item);
+    if (error) throw new Error(`host script refused: ${error.control} ${error.item}: ${error.detail}`);
+    const data = (part: string, item: string) => reports.find((r) => r.kind === "data" && r.control === part && r.item === item);
+    const mode = data("state", "mode")?.detail ?? "";
+    if (!isOneOf(modes, mode)) throw new Error(`host script output names no mode (got ${JSON.stringify(mode)})`);
+    const total = (name: string) => {
+        const line = reports.find((r) => r.kind === "summary" && r.item === name);
         if (!line) throw new Error("host script output has no summary: it did not run to the end");
-        return { profile: line.part, count: Number(line.detail) };
+        return { profile: line.control, count: Number(line.detail) };
     };
-    const changes = total("changes");
-    const wouldChange = reports.find((r) => r.kind === "summary" && r.item === "would-change");
-    const token = reports.find((r) => r.kind === "data" && r.part === "state" && r.item === "token");
-    const cpf = reports.find((r) => r.kind === "data" && r.part === "iris" && r.item === "iris.cpf");
+    const counted = total(mode === "apply" ? "changes" : "would-change");
+    const token = data("state", "token")?.detail;
+    const cpf = data("iris", "iris.cpf");
+    const lines = (kind: ReportKind) => reports.filter((r) => r.kind === kind);
     return {
-        profile: changes.profile,
-        changes: changes.count,
-        wouldChange: wouldChange ? Number(wouldChange.detail) : 0,
-        ...(token ? { token: token.detail } : {}),
+        profile: counted.profile,
+        mode,
+        changes: mode === "apply" ? counted.count : 0,
+        wouldChange: mode === "apply" ? 0 : counted.count,
         findings: total("findings").count,
-        changed: reports.filter((r) => r.kind === "changed"),
-        problems: reports.filter((r) => r.kind === "finding"),
-        absent: reports.filter((r) => r.kind === "absent").map((r) => r.item),
-        verified: reports.filter((r) => r.kind === "ok").length,
+        changed: lines("changed"),
+        pending: lines("would-change"),
+        problems: lines("finding"),
+        waived: lines("waived"),
+        absent: lines("absent").map((r) => r.item),
+        verified: lines("ok").length,
+        ...(token ? { token } : {}),
         ...(cpf ? { irisCpf: gunzipSync(Buffer.from(cpf.detail, "base64")).toString("utf8") } : {}),
     };
 }

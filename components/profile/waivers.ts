@@ -3,7 +3,7 @@
  * here (control known, justification given, date well formed) and judged on the host when the
  * script runs, so the rendered script does not change on the day one expires.
  */
-import { controls } from "../controls";
+import { hostControls } from "../controls";
 import { isIsoDate, Issues, join, readList, readObject } from "../validate";
 import type { HostWaiver } from "./model";
 
@@ -18,8 +18,8 @@ export function readWaivers(issues: Issues, value: unknown): HostWaiver[] {
         const raw = readObject(issues, field, entry, ["control", "item", "justification", "expires"]);
         if (!raw) return [];
         const before = issues.list.length;
-        if (typeof raw.control !== "string" || !(raw.control in controls)) {
-            issues.fail(`${field}.control`, raw.control, "must be a control id from the control table (README \"Controls\")");
+        if (typeof raw.control !== "string" || !(raw.control in hostControls)) {
+            issues.fail(`${field}.control`, raw.control, "must be a host check's control id (README \"Controls\"; policies are waived with resource tags)");
         }
         if (raw.item !== undefined && (typeof raw.item !== "string" || raw.item === "" || raw.item.length > maxItem || /[\0\n\r]/.test(raw.item))) {
             issues.fail(`${field}.item`, raw.item, `must be one item as the report names it (at most ${maxItem} characters, one line)`);

@@ -48,13 +48,13 @@ export async function startFakeHost(options: { keys?: FakeHostKeys; port?: numbe
     const respond = (command: string): string => {
         host.commands.push(command);
         const mode = /^bash -s -- (drift|apply (\S+))$/.exec(command);
-        if (!mode) return report("error", "preflight", "mode", `unexpected command ${command}`);
+        if (!mode) return report("error", "MDBH-HOST-005", "arguments", `unexpected command ${command}`);
         if (mode[1] === "drift") {
-            return report("data", "state", "token", host.token ?? "")
-                + host.pending.map((item) => report("would-change", "services", item, "enabled -> masked")).join("")
-                + report("summary", profile, "changes", "0") + report("summary", profile, "would-change", String(host.pending.length)) + report("summary", profile, "findings", "0");
+            return report("data", "state", "mode", "drift") + report("data", "state", "token", host.token ?? "")
+                + host.pending.map((item) => report("would-change", "MDBH-SVC-001", item, "enabled -> masked")).join("")
+                + report("summary", profile, "would-change", String(host.pending.length)) + report("summary", profile, "findings", "0");
         }
-        const repaired = host.pending.map((item) => report("changed", "services", item, "enabled -> masked")).join("");
+        const repaired = report("data", "state", "mode", "apply") + host.pending.map((item) => report("changed", "MDBH-SVC-001", item, "enabled -> masked")).join("");
         const changes = host.pending.length;
         host.pending = [];
         host.token = mode[2];

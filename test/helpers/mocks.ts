@@ -52,7 +52,7 @@ function secretPathsOf(value: unknown, at = ""): string[] {
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     if (type === "aws:ec2/instance:Instance") return { privateIp: inputs.privateIp ?? "10.0.0.99", arn: `arn:aws:ec2:eu-west-1:123456789012:instance/${name}` };
     // A host script run that found everything in place.
-    if (type === "command:remote:Command") return { stdout: "MDBH\tok\tservices\tatd.service\tmasked\nMDBH\tsummary\tmock\tchanges\t0\nMDBH\tsummary\tmock\tfindings\t0\n", stderr: "" };
+    if (type === "command:remote:Command") return { stdout: "MDBH\tdata\tstate\tmode\tapply\nMDBH\tok\tMDBH-SVC-001\tatd.service\tmasked\nMDBH\tsummary\tmock\tchanges\t0\nMDBH\tsummary\tmock\tfindings\t0\n", stderr: "" };
     return {};
 }
 

@@ -32,7 +32,7 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
     };
     const sh = (cmd: string) => root.execOk(["bash", "-c", cmd]);
     const stat = async (path: string) => (await sh(`stat -c '%U %G %a %F' -- '${path}'`)).trim();
-    const line = (reports: readonly HostReport[], kind: string, item: string) => reports.find((r) => r.kind === kind && r.item === item)?.detail;
+    const line = (reports: readonly HostReport[], kind: string, control: string, item: string) => reports.find((r) => r.kind === kind && r.control === control && r.item === item)?.detail;
     // The host audit also sees the test machine's own processes and listeners; they are not this suite's.
     const ownProblems = (problems: readonly HostReport[]) => problems.filter((p) => !/^(daemon|listen):/.test(p.item));
     const zsystem = (user: string) => h.runMumps(root, user, 'zsystem "echo zsystem-ran"', { gtmDist: dist });
@@ -49,20 +49,20 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         await sh(`chmod g+s '${dist}'`);
         const { code, reports, summary, stdout } = await run(profile());
         expect(code, stdout).toBe(0);
-        expect(line(reports, "info", "release")).toBe("V7.0-005");
-        expect(line(reports, "changed", "group:gtmadmin")).toBe("created without members (a facility group of restrict.txt)");
+        expect(line(reports, "info", "MDBH-GTM-006", "release")).toBe("V7.0-005");
+        expect(line(reports, "changed", "MDBH-GTM-007", "group:gtmadmin")).toBe("created without members (a facility group of restrict.txt)");
         expect((await sh("getent group gtmadmin")).trim()).toMatch(/^gtmadmin:x:\d+:$/);
         expect(await stat(`${dist}/restrict.txt`)).toBe("root gtmusers 440 regular file");
         expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\n");
-        expect(line(reports, "changed", "chmod a-w")).toMatch(/^\d+ paths made read-only$/);
+        expect(line(reports, "changed", "MDBH-GTM-003", "chmod a-w")).toMatch(/^\d+ paths made read-only$/);
         expect(await sh(`find '${dist}' ! -type l -perm /a=w -print`)).toBe("");
-        expect(line(reports, "changed", dist)).toBe("setgid/sticky cleared");
+        expect(line(reports, "changed", "MDBH-GTM-003", dist)).toBe("setgid/sticky cleared");
         expect(await stat(dist)).toBe("root gtmusers 550 directory");
         expect(await stat("/var/lib/gtm_tmp")).toBe("root gtmusers 1770 directory");
         expect(await root.readFile(dropIn)).toMatch(/\n\[Login\]\nRemoveIPC=no\n$/);
-        expect(line(reports, "info", "RemoveIPC")).toBe("takes effect when systemd-logind restarts or at the next boot");
-        expect(line(reports, "ok", "RemoveIPC")).toBe("no");
-        for (const item of ["gtmsecshrdir", "gtmsecshrdir/gtmsecshr", "restrict.txt"]) expect(line(reports, "ok", item), item).toBeDefined();
+        expect(line(reports, "info", "MDBH-GTM-009", "RemoveIPC")).toBe("takes effect when systemd-logind restarts or at the next boot");
+        expect(line(reports, "ok", "MDBH-GTM-009", "RemoveIPC")).toBe("no");
+        for (const [control, item] of [["MDBH-GTM-004", "gtmsecshrdir"], ["MDBH-GTM-004", "gtmsecshrdir/gtmsecshr"], ["MDBH-GTM-007", "restrict.txt"]]) expect(line(reports, "ok", control, item), item).toBeDefined();
         expect(ownProblems(summary!.problems)).toEqual([]);
     });
 
@@ -91,18 +91,18 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
 
     it("never changes an existing tmpDir: another owner or mode is a finding, a shared 1777 one information", async () => {
         const srv = await stat("/srv");
-        expect(line((await run(profile({ tmpDir: "/srv" }))).reports, "finding", "/srv")).toBe(`exists as ${srv.replace(/ directory$/, "")}, not 1770 root gtmusers; not changed (set tmpDir to a directory of its own)`);
+        expect(line((await run(profile({ tmpDir: "/srv" }))).reports, "finding", "MDBH-GTM-008", "/srv")).toBe(`exists as ${srv.replace(/ directory$/, "")}, not 1770 root gtmusers; not changed (set tmpDir to a directory of its own)`);
         expect(await stat("/srv")).toBe(srv);
-        expect(line((await run(profile({ tmpDir: "/tmp" }))).reports, "info", "/tmp")).toMatch(/^a shared directory \(1777\)/);
+        expect(line((await run(profile({ tmpDir: "/tmp" }))).reports, "info", "MDBH-GTM-008", "/tmp")).toMatch(/^a shared directory \(1777\)/);
         await run(profile());
     });
 
     it("the audit reads RemoveIPC as logind will: a later drop-in setting yes is a finding", async () => {
         await sh("printf '[Login]\\nRemoveIPC=yes\\n' >/etc/systemd/logind.conf.d/zz-site.conf");
-        expect(line((await run(profile())).reports, "finding", "RemoveIPC")).toMatch(/^systemd-logind's RemoveIPC is yes: /);
+        expect(line((await run(profile())).reports, "finding", "MDBH-GTM-009", "RemoveIPC")).toMatch(/^systemd-logind's RemoveIPC is yes: /);
         // The same name in /etc hides the one in /usr/lib.
         await sh("mkdir -p /usr/lib/systemd/logind.conf.d && mv /etc/systemd/logind.conf.d/zz-site.conf /usr/lib/systemd/logind.conf.d/ && printf '[Login]\\n' >/etc/systemd/logind.conf.d/zz-site.conf");
-        expect(line((await run(profile())).reports, "ok", "RemoveIPC")).toBe("no");
+        expect(line((await run(profile())).reports, "ok", "MDBH-GTM-009", "RemoveIPC")).toBe("no");
         await sh("rm /etc/systemd/logind.conf.d/zz-site.conf /usr/lib/systemd/logind.conf.d/zz-site.conf");
     });
 
@@ -117,7 +117,7 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
             "finding gtmsecshrdir root 510: the wrapper refuses a directory not root's or with any bit of 0277",
             "finding gtmsecshrdir/gtmsecshr root 500: the wrapper refuses a helper not root's and setuid, or group/world-writable",
         ]);
-        expect(line((await run(profile())).reports, "changed", `${dist}/gtmsecshrdir/gtmsecshr`)).toBe("root gtmusers 500 -> root gtmusers 4500");
+        expect(line((await run(profile())).reports, "changed", "MDBH-GTM-004", `${dist}/gtmsecshrdir/gtmsecshr`)).toBe("root gtmusers 500 -> root gtmusers 4500");
         expect(await secshr()).toEqual(["ok gtmsecshrdir root 500", "ok gtmsecshrdir/gtmsecshr root 4500"]);
     });
 
@@ -125,7 +125,7 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         const before = await takeManifest(root, [dist]);
         const { code, reports } = await run(profile({ version: "V7.0-004", restrict: { ZSYSTEM: "gtmadmin", DSE: "gtmadmin" } }));
         expect(code).toBe(2);
-        expect(line(reports, "error", dist)).toBe("is FIS GT.M V7.0-005, the profile declares V7.0-004; refused");
+        expect(line(reports, "error", "MDBH-GTM-006", dist)).toBe("is FIS GT.M V7.0-005, the profile declares V7.0-004; refused");
         expect(diffManifest(before, await takeManifest(root, [dist]))).toEqual([]);
     });
 
@@ -136,9 +136,9 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         const before = await takeManifest(root, [old]);
         const halt = await run(profile({ restrict: { HALT: "gtmops" } }, old));
         expect(halt.code).toBe(2);
-        expect(line(halt.reports, "error", `${old}/restrict.txt`)).toBe('"HALT:gtmops" needs GT.M V6.3-003 or later; installed: V6.3-002 (GT.M V6.3-002), which cannot parse it and would restrict every facility for everyone; nothing written');
+        expect(line(halt.reports, "error", "MDBH-GTM-007", `${old}/restrict.txt`)).toBe('"HALT:gtmops" needs GT.M V6.3-003 or later; installed: V6.3-002 (GT.M V6.3-002), which cannot parse it and would restrict every facility for everyone; nothing written');
         const punctuated = await run(profile({ restrict: { ZSYSTEM: "gtm-ops" } }, old));
-        expect(line(punctuated.reports, "error", `${old}/restrict.txt`)).toMatch(/^"ZSYSTEM:gtm-ops" needs GT.M V6.3-013 or later; installed: V6.3-002/);
+        expect(line(punctuated.reports, "error", "MDBH-GTM-007", `${old}/restrict.txt`)).toMatch(/^"ZSYSTEM:gtm-ops" needs GT.M V6.3-013 or later; installed: V6.3-002/);
         expect(diffManifest(before, await takeManifest(root, [old]))).toEqual([]);
         // A keyword that release knows passes the same gate.
         const zsys = await run(profile({ restrict: { ZSYSTEM: "gtmadmin" } }, old));
@@ -152,7 +152,7 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         expect((await h.runMumps(root, "carol", "write 6*7,!", { gtmDist: dist })).stdout).not.toBe("42\n");
         const repaired = await run(profile({ restrict: { ZSYSTEM: "gtmadmin", ZCMDLINE: "gtmadmin" } }));
         expect(repaired.code, repaired.stdout).toBe(0);
-        expect(line(repaired.reports, "info", "release")).toBe("V7.0-005");
+        expect(line(repaired.reports, "info", "MDBH-GTM-006", "release")).toBe("V7.0-005");
         expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\nZCMDLINE:gtmadmin\n");
         // With ZCMDLINE restricted, %XCMD runs nothing for alice: a release probe through M would now fail.
         expect((await h.runMumps(root, "alice", "write 6*7,!", { gtmDist: dist })).stdout).toBe("");
@@ -163,28 +163,28 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
     it("a restrict emptied in the profile removes the file it wrote, and only an unchanged one", async () => {
         await run(profile());
         const emptied = await run(profile({ restrict: {} }));
-        expect(line(emptied.reports, "changed", `${dist}/restrict.txt`)).toBe("removed (restrict is empty in the profile)");
+        expect(line(emptied.reports, "changed", "MDBH-GTM-007", `${dist}/restrict.txt`)).toBe("removed (restrict is empty in the profile)");
         expect(await sh(`ls -A '${dist}/restrict.txt' /var/lib/mdb-hardening/restrict.written 2>/dev/null || true`)).toBe("");
         expect((await run(profile({ restrict: {} }))).summary?.changed).toEqual([]);
 
         await run(profile());
         await sh(`chmod u+w '${dist}/restrict.txt' && echo DSE:gtmadmin >>'${dist}/restrict.txt' && chmod 440 '${dist}/restrict.txt'`);
         const edited = await run(profile({ restrict: {} }));
-        expect(line(edited.reports, "finding", `${dist}/restrict.txt`)).toBe("changed since mdb-hardening wrote it; left alone although restrict is empty in the profile");
+        expect(line(edited.reports, "finding", "MDBH-GTM-007", `${dist}/restrict.txt`)).toBe("changed since mdb-hardening wrote it; left alone although restrict is empty in the profile");
         expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\nDSE:gtmadmin\n");
         // Back to the profile's restrict: the edited file is rewritten to what it declares.
         const repaired = await run(profile());
-        expect(line(repaired.reports, "changed", `${dist}/restrict.txt`)).toBe("written");
+        expect(line(repaired.reports, "changed", "MDBH-GTM-007", `${dist}/restrict.txt`)).toBe("written");
         expect(await root.readFile(`${dist}/restrict.txt`)).toBe("ZSYSTEM:gtmadmin\n");
     });
 
     it("verifies the distribution's checksums on request: with dpkg for the package, with the installer's log for an installer-built copy", async () => {
         const deep = (path = dist) => run(profile({ verifyIntegrity: true }, path));
         // The modes this script changed (o-rwx, a-w, gtmsecshr) are not judged, only contents.
-        expect(line((await deep()).reports, "ok", "integrity")).toBe("checksums match fis-gtm-7.0:amd64 (dpkg --verify)");
+        expect(line((await deep()).reports, "ok", "MDBH-GTM-017", "integrity")).toBe("checksums match fis-gtm-7.0:amd64 (dpkg --verify)");
         const changed = `${dist}/_DATE.m`;
         await sh(`cp -a '${changed}' /root/_DATE.m && echo ' ; changed' >>'${changed}'`);
-        expect(line((await deep()).reports, "finding", `integrity:${changed}`)).toBe("modified: its checksum differs from fis-gtm-7.0:amd64's");
+        expect(line((await deep()).reports, "finding", "MDBH-GTM-017", `integrity:${changed}`)).toBe("modified: its checksum differs from fis-gtm-7.0:amd64's");
         await sh(`cp -a /root/_DATE.m '${changed}'`);
         expect((await run(profile())).summary?.changed).toEqual([]);
 
@@ -192,7 +192,7 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
         const copy = "/opt/gtm-installed";
         const log = `${copy}/install_sha256_checksum.log`;
         await sh(`cp -a '${dist}' ${copy} && cd ${copy} && find . -type f ! -name install_sha256_checksum.log -printf '%P\\0' | xargs -0 sha256sum | sed 's|^\\([0-9a-f]*\\)  \\(.*\\)$|SHA256(/usr/local/stage/V7.0-005/\\2)= \\1|' >${log}`);
-        expect(line((await deep(copy)).reports, "ok", "integrity")).toMatch(new RegExp(`^checksums of \\d{3} files match ${log}$`));
+        expect(line((await deep(copy)).reports, "ok", "MDBH-GTM-017", "integrity")).toMatch(new RegExp(`^checksums of \\d{3} files match ${log}$`));
         await sh(`echo ' ; changed' >>${copy}/_DATE.m && rm ${copy}/_DH.m`);
         const findings = (await deep(copy)).reports.filter((r) => r.kind === "finding" && r.item.startsWith("integrity:")).map((r) => `${r.item} ${r.detail}`);
         expect(findings.sort()).toEqual([`integrity:${copy}/_DATE.m FAILED against ${log}`, `integrity:${copy}/_DH.m FAILED open or read against ${log}`]);

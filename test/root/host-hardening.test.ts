@@ -49,8 +49,8 @@ async function populate(root: h.RootCopy): Promise<void> {
     await root.execOk(["chown", "bob:alice", "/data/bad.dat"]);
 }
 
-function item(summary: HostSummary, part: string, name: string): string | undefined {
-    return summary.changed.find((r) => r.part === part && r.item === name)?.detail;
+function item(summary: HostSummary, control: string, name: string): string | undefined {
+    return summary.changed.find((r) => r.control === control && r.item === name)?.detail;
 }
 
 describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
@@ -87,9 +87,9 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         const session = await longSession;
         expect(session.stdout).toBe("still-here\n");
         expect(first.changes).toBeGreaterThan(10);
-        expect(item(first, "distribution", "group:gtmusers")).toBe("created");
-        expect(item(first, "distribution", "member:alice")).toBe("added to gtmusers");
-        expect(item(first, "firewall", "table inet mdb_hardening")).toBe("loaded");
+        expect(item(first, "MDBH-GTM-001", "group:gtmusers")).toBe("created");
+        expect(item(first, "MDBH-GTM-001", "member:alice")).toBe("added to gtmusers");
+        expect(item(first, "MDBH-FW-001", "table inet mdb_hardening")).toBe("loaded");
     });
 
     it("restricts GT.M to the group and keeps it working: member runs mumps, non-member is refused", async () => {
@@ -126,13 +126,13 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         expect(await root.readFile("/etc/profile.d/mdb-hardening.sh")).toMatch(/export gtm_tmp='\/var\/tmp\/gtm'\n$/);
         expect((await root.execOk(["stat", "-c", "%U %G %a", "/var/tmp/gtm"])).trim()).toBe("root gtmusers 1770");
         expect((await root.execOk(["stat", "-c", "%a", "/data/config.dat"])).trim()).toBe("444");
-        expect(item(first, "databases", "/data/config.dat")).toBe("made read-only");
+        expect(item(first, "MDBH-GTM-011", "/data/config.dat")).toBe("made read-only");
         expect(first.problems).toEqual(expect.arrayContaining([
-            { kind: "finding", part: "distribution", item: "member:ghost", detail: "user does not exist; not added" },
-            { kind: "finding", part: "audit", item: "owner:/data/bad.dat", detail: "owner bob is not a member of the file's group alice (the GT.M/YottaDB documents advise against this)" },
+            { kind: "finding", control: "MDBH-GTM-001", item: "member:ghost", detail: "user does not exist; not added" },
+            { kind: "finding", control: "MDBH-GTM-012", item: "owner:/data/bad.dat", detail: "owner bob is not a member of the file's group alice (the GT.M/YottaDB documents advise against this)" },
             // Stand-in files, not GT.M databases: no header to read (test/root/databases.test.ts has real ones).
-            { kind: "finding", part: "audit", item: "header:/data/bad.dat", detail: "owner bob is not in gtmusers and cannot run the distribution; header not read" },
-            { kind: "finding", part: "audit", item: "header:/data/app.dat", detail: expect.stringMatching(/^not readable as alice with mupip dumpfhead: /) },
+            { kind: "finding", control: "MDBH-GTM-013", item: "header:/data/bad.dat", detail: "owner bob is not in gtmusers and cannot run the distribution; header not read" },
+            { kind: "finding", control: "MDBH-GTM-013", item: "header:/data/app.dat", detail: expect.stringMatching(/^not readable as alice with mupip dumpfhead: /) },
         ]));
         expect(first.problems.filter((p) => p.item.endsWith(":/data/app.dat")).map((p) => p.item)).toEqual(["header:/data/app.dat"]);
     });
@@ -168,7 +168,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
 
     it("audit reports the undeclared listener", () => {
         expect(first.problems).toEqual(expect.arrayContaining([
-            { kind: "finding", part: "audit", item: "listen:tcp/9999", detail: `listening on ${addr(db)} but not declared in the profile` },
+            { kind: "finding", control: "MDBH-HOST-006", item: "listen:tcp/9999", detail: `listening on ${addr(db)} but not declared in the profile` },
         ]));
     });
 
@@ -184,7 +184,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         await net.execOk(ns(db), ["nft", "add", "rule", "inet", "mdb_hardening", "input", "tcp", "dport", "7000", "accept"]);
         expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("open");
         const summary = summarize((await apply(render(profile))).stdout, profile);
-        expect(summary.changed.map((r) => `${r.part} ${r.item} ${r.detail}`)).toEqual(["firewall table inet mdb_hardening loaded"]);
+        expect(summary.changed.map((r) => `${r.control} ${r.item} ${r.detail}`)).toEqual(["MDBH-FW-001 table inet mdb_hardening loaded"]);
         expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("dropped");
     });
 
@@ -192,7 +192,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         const lockout = gtmProfile(dist, { distribution: { path: dist, group: "gtmops" }, network: { adminCidrs: ["10.213.0.4/32"] } });
         const result = await apply(render(lockout));
         expect(result.code).toBe(2);
-        expect(() => parseSummary(result.stdout)).toThrow(`host script refused: preflight firewall: the SSH client applying this (${addr(admin)}) is not in network.adminCidrs; the firewall would refuse its next connection`);
+        expect(() => parseSummary(result.stdout)).toThrow(`host script refused: MDBH-FW-003 admin-path: the SSH client applying this (${addr(admin)}) is not in network.adminCidrs; the firewall would refuse its next connection`);
         expect((await root.exec(["getent", "group", "gtmops"])).code).toBe(2);
         expect((await sshd.run(ns(admin), "echo still-admin")).stdout).toBe("still-admin\n");
     });
@@ -204,7 +204,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         const extra = gtmProfile(dist, { services: { cronAllow: ["root", "alice"], disable: ["vendor-agent.service", "local-agent.service"] } });
         const summary = summarize((await apply(render(extra))).stdout, extra);
         expect(summary.changed.map((r) => `${r.item} ${r.detail}`)).toEqual(["vendor-agent.service disabled -> masked"]);
-        expect(summary.problems).toContainEqual({ kind: "finding", part: "services", item: "local-agent.service", detail: "could not be masked (a unit file in /etc/systemd/system?)" });
+        expect(summary.problems).toContainEqual({ kind: "finding", control: "MDBH-SVC-001", item: "local-agent.service", detail: "could not be masked (a unit file in /etc/systemd/system?)" });
         expect((await systemctl("is-enabled", "vendor-agent.service")).stdout.trim()).toBe("masked");
         expect(await root.readFile("/etc/systemd/system/local-agent.service")).toBe(unit);
     });
@@ -214,7 +214,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         const wrong = gtmProfile("/srv/not-gtm");
         const result = await apply(render(wrong));
         expect(result.code).toBe(2);
-        expect(result.stdout).toContain("MDBH\terror\tpreflight\t/srv/not-gtm\tnot a FIS GT.M distribution: mumps missing");
+        expect(result.stdout).toContain("MDBH\terror\tMDBH-GTM-006\t/srv/not-gtm\tnot a FIS GT.M distribution: mumps missing");
     });
 });
 
@@ -337,7 +337,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
     it("merges the rendered file once as the owner, records it in root's state directory, and audits iris.cpf", async () => {
         const p = irisProfile();
         const summary = await runScript(p);
-        expect(summary.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
+        expect(summary.changed.map((r) => `${r.control} ${r.item}`)).toEqual(["MDBH-IRIS-002 merge"]);
         const [qlist, merge, ...rest] = await calls();
         expect([qlist, rest]).toEqual(["root qlist IRIS", []]);
         expect(merge).toMatch(/^irisowner merge IRIS \/usr\/irissys\/\.mdb-hardening\.merge\.cpf\.[A-Za-z0-9]{6}$/);
@@ -364,12 +364,12 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
         // What a killed run would leave: removed by the next merge.
         await asOwner("touch", "/usr/irissys/.mdb-hardening.merge.cpf.Killed");
         const failed = await runScript(ecp);
-        expect(failed.problems.map((r) => `${r.part} ${r.item} ${r.detail}`)).toContain("iris merge iris merge IRIS failed (exit 7); see /usr/irissys/mgr/messages.log");
+        expect(failed.problems.map((r) => `${r.control} ${r.item} ${r.detail}`)).toContain("MDBH-IRIS-002 merge iris merge IRIS failed (exit 7); see /usr/irissys/mgr/messages.log");
         expect(await root.readFile(marker)).toBe(renderMergeFile(irisProfile()));
         expect(await stagedFiles()).toBe(".mdb-hardening.merge.cpf.new l\n");
         await root.execOk(["rm", "/etc/fake-iris-fail"]);
         const retried = await runScript(ecp);
-        expect(retried.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
+        expect(retried.changed.map((r) => `${r.control} ${r.item}`)).toEqual(["MDBH-IRIS-002 merge"]);
         expect(await root.readFile(marker)).toBe(renderMergeFile(ecp));
         expect(await merges()).toHaveLength(3);
         expect(await snapshot()).toBe(protectedFiles);
@@ -395,10 +395,10 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
         try {
             const p = irisProfile({ ecp: true });
             const out = await runRaw(p);
-            expect(out).not.toMatch(/^MDBH\tdata\t/m);
+            expect(out).not.toMatch(/^MDBH\tdata\tiris\t/m);
             const shadow = (await root.readFile("/etc/shadow")).split("\n").filter((l) => l !== "");
             for (const line of shadow) expect(out).not.toContain(line);
-            expect(summarize(out, p).problems).toContainEqual({ kind: "finding", part: "iris", item: "iris.cpf", detail: "/usr/irissys/iris.cpf is a symlink; not read" });
+            expect(summarize(out, p).problems).toContainEqual({ kind: "finding", control: "MDBH-IRIS-004", item: "iris.cpf", detail: "/usr/irissys/iris.cpf is a symlink; not read" });
             expect(await snapshot()).toBe(protectedFiles);
         } finally {
             await root.execOk(["mv", "-f", "/usr/irissys/iris.cpf.saved", "/usr/irissys/iris.cpf"]);
@@ -412,7 +412,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
             const p = irisProfile();
             const summary = summarize(await runRaw(p), p);
             expect(summary.changes).toBe(0);
-            expect(summary.problems.filter((r) => r.part === "iris").map((r) => `${r.item} ${r.detail}`)).toEqual([
+            expect(summary.problems.filter((r) => r.control === "MDBH-IRIS-003").map((r) => `${r.item} ${r.detail}`)).toEqual([
                 expect.stringMatching(/^IRIS \/usr\/irissys is writable by others \(uid 0 gid \d+ mode 775\); IRIS part not applied$/),
             ]);
             expect(summary.cpfDeviations).toEqual([]);
@@ -430,7 +430,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
             const p = irisProfile();
             const summary = summarize(await runRaw(p), p);
             expect(summary.changes).toBe(0);
-            expect(summary.problems).toContainEqual({ kind: "finding", part: "iris", item: "IRIS", detail: "/usr/irissys is not a directory (or is a symlink); IRIS part not applied" });
+            expect(summary.problems).toContainEqual({ kind: "finding", control: "MDBH-IRIS-003", item: "IRIS", detail: "/usr/irissys is not a directory (or is a symlink); IRIS part not applied" });
             expect(await merges()).toHaveLength(3);
         } finally {
             await root.execOk(["rm", "/usr/irissys"]);
@@ -444,7 +444,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
         const r = await root.exec(["bash", "-s"], { input: render(p) });
         expect(r.code).toBe(2);
         expect(parseReports(r.stdout).find((l) => l.kind === "error")).toEqual({
-            kind: "error", part: "preflight", item: "/home/irisowner/opt", detail: "not controlled by root alone (owner irisowner, mode 755); refused",
+            kind: "error", control: "MDBH-HOST-003", item: "/home/irisowner/opt", detail: "not controlled by root alone (owner irisowner, mode 755); refused",
         });
         expect(await snapshot()).toBe(protectedFiles);
     });

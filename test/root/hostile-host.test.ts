@@ -65,7 +65,7 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         await sh(`mkdir '${dist}/extra' && chown mallory '${dist}/extra'`);
         await asMallory(`cp /bin/bash '${dist}/extra/gtmsecshr'`);
         await snapshot();
-        await expectRefused(profile(), new RegExp(`^MDBH\terror\tpreflight\t${esc(dist)}/extra\tnot controlled by root alone \\(owner mallory, mode 755\\); refused$`));
+        await expectRefused(profile(), new RegExp(`^MDBH\terror\tMDBH-HOST-003\t${esc(dist)}/extra\tnot controlled by root alone \\(owner mallory, mode 755\\); refused$`));
         expect(await stat(`${dist}/extra/gtmsecshr`)).toEqual(["mallory mallory 755 regular file"]);
     });
 
@@ -73,7 +73,7 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         const parent = dist.replace(/\/[^/]+$/, "");
         await sh(`chown mallory '${parent}'`);
         await snapshot();
-        await expectRefused(profile(), new RegExp(`\t${esc(parent)}\tnot controlled by root alone \\(owner mallory, mode 755\\)`));
+        await expectRefused(profile(), new RegExp(`^MDBH\terror\tMDBH-HOST-003\t${esc(parent)}\tnot controlled by root alone \\(owner mallory, mode 755\\)`));
     });
 
     it("a root-planted extra gtmsecshr and hard links to /etc/shadow and sudo are findings, left alone", async () => {
@@ -81,8 +81,8 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         await snapshot();
         const result = await run();
         expect(result.code, result.stdout + result.stderr).toBe(0);
-        for (const [p, detail] of [["extra/gtmsecshr", "not the vendor's gtmsecshr; left alone"], ["extra/gtmsecshrdir", "not the vendor's gtmsecshr; left alone"], ["extra/shadow", `has hard links outside ${dist}; left alone`], ["extra/sudo", `has hard links outside ${dist}; left alone`]]) {
-            expect(result.stdout).toContain(`MDBH\tfinding\tdistribution\t${dist}/${p}\t${detail}\n`);
+        for (const [control, p, detail] of [["MDBH-GTM-005", "extra/gtmsecshr", "not the vendor's gtmsecshr; left alone"], ["MDBH-GTM-005", "extra/gtmsecshrdir", "not the vendor's gtmsecshr; left alone"], ["MDBH-GTM-002", "extra/shadow", `has hard links outside ${dist}; left alone`], ["MDBH-GTM-002", "extra/sudo", `has hard links outside ${dist}; left alone`]]) {
+            expect(result.stdout).toContain(`MDBH\tfinding\t${control}\t${dist}/${p}\t${detail}\n`);
         }
         // The planted copy gets what the whole tree gets (o-rwx, a-w), never setuid.
         expect(await stat(`${dist}/extra/gtmsecshr`, "/etc/shadow", "/usr/bin/sudo")).toEqual(["root gtmusers 550 regular file", "root shadow 640 regular file", "root root 4755 regular file"]);
@@ -94,28 +94,28 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
         await sh("mkdir -p /data/m && chown mallory /data/m");
         await asMallory("ln -s /etc/passwd /data/m/ro.dat && ln -s /etc/shadow /data/m/db.dat");
         await snapshot();
-        await expectRefused(profile({ databases: { readOnly: ["/data/m/ro.dat"] } }), /\t\/data\/m\/ro\.dat\tdeclared read-only database is a symbolic link; refused$/);
-        await expectRefused(profile({ databases: { files: ["/data/m/db.dat"] } }), /\t\/data\/m\/db\.dat\tdeclared database file is a symbolic link; refused$/);
+        await expectRefused(profile({ databases: { readOnly: ["/data/m/ro.dat"] } }), /^MDBH\terror\tMDBH-GTM-011\t\/data\/m\/ro\.dat\tdeclared read-only database is a symbolic link; refused$/);
+        await expectRefused(profile({ databases: { files: ["/data/m/db.dat"] } }), /^MDBH\terror\tMDBH-GTM-012\t\/data\/m\/db\.dat\tdeclared database file is a symbolic link; refused$/);
     });
 
     it("refuses a state directory another user created first, with a lock symlink in it", async () => {
         await sh("mkdir -m 0755 /var/lib/mdb-hardening && chown mallory /var/lib/mdb-hardening");
         await asMallory("ln -s /etc/passwd /var/lib/mdb-hardening/lock");
         await snapshot();
-        await expectRefused(profile(), /\t\/var\/lib\/mdb-hardening\tmust be a root-owned directory of mode 0700 \(is mallory 755 directory\); refused$/);
+        await expectRefused(profile(), /^MDBH\terror\tMDBH-HOST-004\t\/var\/lib\/mdb-hardening\tmust be a root-owned directory of mode 0700 \(is mallory 755 directory\); refused$/);
     });
 
     it("refuses a tmpDir the user owns, and a sudoers line naming the group", async () => {
         await asMallory(`mkdir ${tmpDir}`);
         await snapshot();
-        await expectRefused(profile(), new RegExp(`\t${tmpDir}\texists and is not a root-owned directory \\(mallory 755 directory\\); refused$`));
+        await expectRefused(profile(), new RegExp(`^MDBH\terror\tMDBH-HOST-003\t${tmpDir}\texists and is not a root-owned directory \\(mallory 755 directory\\); refused$`));
         await sh(`rm -rf ${tmpDir} && echo '%gtmusers ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/ops && chmod 440 /etc/sudoers.d/ops`);
         await snapshot();
-        await expectRefused(profile(), /\t\/etc\/sudoers\.d\/ops\tnames the distribution group gtmusers \(%gtmusers\)/);
+        await expectRefused(profile(), /^MDBH\terror\tMDBH-GTM-010\t\/etc\/sudoers\.d\/ops\tnames the distribution group gtmusers \(%gtmusers\)/);
         // A file pulled in with @include is read too; a group named only in a trailing comment is not a grant.
         await sh("echo 'alice ALL=(ALL) ALL # not %gtmusers' >/etc/sudoers.d/ops && echo '%gtmusers ALL=(ALL) ALL' >/etc/sudoers.extra && chmod 440 /etc/sudoers.extra && cp /etc/sudoers /root/sudoers.saved && echo '@include /etc/sudoers.extra' >>/etc/sudoers");
         await snapshot();
-        await expectRefused(profile(), /\t\/etc\/sudoers\.extra\tnames the distribution group gtmusers \(%gtmusers\)/);
+        await expectRefused(profile(), /^MDBH\terror\tMDBH-GTM-010\t\/etc\/sudoers\.extra\tnames the distribution group gtmusers \(%gtmusers\)/);
         await sh("cp /root/sudoers.saved /etc/sudoers && rm -f /etc/sudoers.extra");
         expect((await run()).code).toBe(0);
     });

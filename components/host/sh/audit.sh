@@ -9,13 +9,13 @@ audit_host() {
 			addr=${addr%:*}
 			case "$addr" in 127.* | \[::1\] | *%lo) continue ;; esac
 			if in_list "$proto/$port" "${EXPECTED_PORTS[@]}"; then
-				ok audit "listen:$proto/$port" "$addr"
+				ok MDBH-HOST-006 "listen:$proto/$port" "$addr"
 			else
-				finding audit "listen:$proto/$port" "listening on $addr but not declared in the profile"
+				finding MDBH-HOST-006 "listen:$proto/$port" "listening on $addr but not declared in the profile"
 			fi
 		done < <(ss -H -ltnu | sort -u)
 	else
-		say info audit listeners "ss not available"
+		info MDBH-HOST-006 listeners "ss not available"
 	fi
 
 	# Daemons: no controlling terminal ("?" in ps), kernel threads (children of kthreadd) aside.
@@ -25,9 +25,9 @@ audit_host() {
 		while read -r pid ppid sid tty user comm; do
 			if [ "$tty" != "?" ] || [ "$pid" = 2 ] || [ "$ppid" = 2 ] || [ "$sid" = "$own_sid" ]; then continue; fi
 			if in_list "$comm" "${ALLOWED_DAEMONS[@]}"; then continue; fi
-			finding audit "daemon:$comm" "pid $pid user $user is not on the daemon allow-list"
+			finding MDBH-HOST-007 "daemon:$comm" "pid $pid user $user is not on the daemon allow-list"
 		done < <(ps -e -o pid=,ppid=,sid=,tty=,user=,comm=)
 	else
-		say info audit daemons "/proc not mounted"
+		info MDBH-HOST-007 daemons "/proc not mounted"
 	fi
 }

@@ -7,11 +7,11 @@
 databases_preflight() {
 	local path
 	for path in "${READONLY_DBS[@]}"; do
-		[ ! -L "$path" ] || die preflight "$path" "declared read-only database is a symbolic link; refused"
-		require_root_chain preflight "$(dirname -- "$path")"
+		[ ! -L "$path" ] || die MDBH-GTM-011 "$path" "declared read-only database is a symbolic link; refused"
+		require_root_chain "$(dirname -- "$path")"
 	done
 	for path in "${DB_FILES[@]}"; do
-		[ ! -L "$path" ] || die preflight "$path" "declared database file is a symbolic link; refused"
+		[ ! -L "$path" ] || die MDBH-GTM-012 "$path" "declared database file is a symbolic link; refused"
 	done
 }
 
@@ -19,12 +19,12 @@ databases_apply() {
 	local file
 	for file in "${READONLY_DBS[@]}"; do
 		if [ ! -f "$file" ] || [ -L "$file" ]; then
-			finding databases "$file" "declared read-only database does not exist"
-		elif [ -n "$(find "$file" -perm /a=w -print)" ]; then
+			finding MDBH-GTM-011 "$file" "declared read-only database does not exist"
+		elif [ -z "$(find "$file" -perm /a=w -print)" ]; then
+			ok MDBH-GTM-011 "$file" "read-only"
+		elif will_change MDBH-GTM-011 "$file" "made read-only"; then
 			chmod a-w -- "$file"
-			changed databases "$file" "made read-only"
-		else
-			ok databases "$file" "read-only"
+			changed
 		fi
 	done
 }
@@ -113,16 +113,16 @@ ipc_find() {
 audit_ipc() {
 	local item=$1 kind=$2 col=$3 value=$4 mode=$5 gid=$6 note=${7:-}
 	if ! ipc_find "$kind" "$col" "$value"; then
-		ok audit "$item" "none live"
+		ok MDBH-GTM-016 "$item" "none live"
 		return
 	fi
 	broader_than_db "$ipc_mode" "$ipc_gid" "$mode" "$gid"
 	if [ -z "$broader" ]; then
-		ok audit "$item" "$kind $ipc_id gid $ipc_gid mode $ipc_mode"
+		ok MDBH-GTM-016 "$item" "$kind $ipc_id gid $ipc_gid mode $ipc_mode"
 	elif [ -n "$note" ]; then
-		say info audit "$item" "$kind $ipc_id gid $ipc_gid mode $ipc_mode is broader than the database file (gid $gid mode $mode): $broader; $note"
+		info MDBH-GTM-016 "$item" "$kind $ipc_id gid $ipc_gid mode $ipc_mode is broader than the database file (gid $gid mode $mode): $broader; $note"
 	else
-		finding audit "$item" "$kind $ipc_id gid $ipc_gid mode $ipc_mode is broader than the database file (gid $gid mode $mode): $broader"
+		finding MDBH-GTM-016 "$item" "$kind $ipc_id gid $ipc_gid mode $ipc_mode is broader than the database file (gid $gid mode $mode): $broader"
 	fi
 }
 
@@ -130,29 +130,29 @@ audit_ipc() {
 audit_journal() {
 	local file=$1 uid=$2 mode=$3 gid=$4 now jowner jgid jgroup jmode jtype
 	if [ "$jstate" = "$DB_JOURNAL_NOT_ALLOWED" ]; then
-		say info audit "journal:$file" "journaling not enabled"
+		info MDBH-GTM-015 "journal:$file" "journaling not enabled"
 		return
 	fi
 	if [ -z "$jfile" ]; then
-		finding audit "journal:$file" "journaling enabled (state $jstate) but the header names no journal file"
+		finding MDBH-GTM-015 "journal:$file" "journaling enabled (state $jstate) but the header names no journal file"
 		return
 	fi
 	if ! now=$(as_db_owner "$uid" stat -c '%U %g %G %a %F' -- "$jfile" 2>/dev/null); then
-		finding audit "journal:$file" "$jfile: not found, or not reachable by the database's owner"
+		finding MDBH-GTM-015 "journal:$file" "$jfile: not found, or not reachable by the database's owner"
 		return
 	fi
 	read -r jowner jgid jgroup jmode jtype <<<"$now"
 	if [ "$jtype" != "regular file" ]; then
-		finding audit "journal:$file" "$jfile is a $jtype, not a regular file"
+		finding MDBH-GTM-015 "journal:$file" "$jfile is a $jtype, not a regular file"
 		return
 	fi
 	broader_than_db "$jmode" "$jgid" "$mode" "$gid"
 	if ((8#$jmode & 8#7)); then
-		finding audit "journal:$file" "$jfile ($jowner $jgroup $jmode) is readable or writable by others"
+		finding MDBH-GTM-015 "journal:$file" "$jfile ($jowner $jgroup $jmode) is readable or writable by others"
 	elif [ -n "$broader" ]; then
-		finding audit "journal:$file" "$jfile ($jowner $jgroup $jmode) grants more than the database file (gid $gid mode $mode): $broader"
+		finding MDBH-GTM-015 "journal:$file" "$jfile ($jowner $jgroup $jmode) grants more than the database file (gid $gid mode $mode): $broader"
 	else
-		ok audit "journal:$file" "$jfile $jowner $jgroup $jmode"
+		ok MDBH-GTM-015 "journal:$file" "$jfile $jowner $jgroup $jmode"
 	fi
 }
 
@@ -181,43 +181,43 @@ databases_audit() {
 		case "$type" in
 		"regular file" | "regular empty file") ;;
 		*)
-			finding audit "db:$file" "declared database file does not exist"
+			finding MDBH-GTM-012 "db:$file" "declared database file does not exist"
 			continue
 			;;
 		esac
 		if ((8#$mode & 8#7)); then
-			finding audit "db:$file" "$owner $group $mode: readable or writable by others"
+			finding MDBH-GTM-012 "db:$file" "$owner $group $mode: readable or writable by others"
 		else
-			ok audit "db:$file" "$owner $group $mode"
+			ok MDBH-GTM-012 "db:$file" "$owner $group $mode"
 		fi
 		if user_in_group "$owner" "$group"; then
-			ok audit "owner:$file" "owner $owner is in group $group"
+			ok MDBH-GTM-012 "owner:$file" "owner $owner is in group $group"
 		else
-			finding audit "owner:$file" "owner $owner is not a member of the file's group $group (the GT.M/YottaDB documents advise against this)"
+			finding MDBH-GTM-012 "owner:$file" "owner $owner is not a member of the file's group $group (the GT.M/YottaDB documents advise against this)"
 		fi
 
 		if [ "$uid" = 0 ]; then
-			finding audit "header:$file" "owned by root: the header is read as the owner, never as root; not read"
+			finding MDBH-GTM-013 "header:$file" "owned by root: the header is read as the owner, never as root; not read"
 			continue
 		elif [ -z "$dist_gid" ] || ! user_in_group "$owner" "$DIST_GROUP"; then
-			finding audit "header:$file" "owner $owner is not in $DIST_GROUP and cannot run the distribution; header not read"
+			finding MDBH-GTM-013 "header:$file" "owner $owner is not in $DIST_GROUP and cannot run the distribution; header not read"
 			continue
 		elif ! read_header "$uid" "$file"; then
-			finding audit "header:$file" "not readable as $owner with mupip dumpfhead: $header_error"
+			finding MDBH-GTM-013 "header:$file" "not readable as $owner with mupip dumpfhead: $header_error"
 			continue
 		fi
-		ok audit "header:$file" "read as $owner"
+		ok MDBH-GTM-013 "header:$file" "read as $owner"
 
 		case "$acc" in
 		"$DB_ACCESS_BG")
 			if mixed_access "$mode"; then
-				finding audit "access:$file" "BG access method while some users may read it but not write it (mode $mode): $DB_MIXED_ADVICE"
+				finding MDBH-GTM-014 "access:$file" "BG access method while some users may read it but not write it (mode $mode): $DB_MIXED_ADVICE"
 			else
-				ok audit "access:$file" "BG; nobody reads it without write access (mode $mode)"
+				ok MDBH-GTM-014 "access:$file" "BG; nobody reads it without write access (mode $mode)"
 			fi
 			;;
-		"$DB_ACCESS_MM") ok audit "access:$file" "MM" ;;
-		*) finding audit "access:$file" "unknown access method $acc in the header" ;;
+		"$DB_ACCESS_MM") ok MDBH-GTM-014 "access:$file" "MM" ;;
+		*) finding MDBH-GTM-014 "access:$file" "unknown access method $acc in the header" ;;
 		esac
 
 		audit_journal "$file" "$uid" "$mode" "$gid"
@@ -227,7 +227,7 @@ databases_audit() {
 		if [ "$shmid" != -1 ] && key=$(ftok_key "$uid" "$file") && [ -n "$key" ]; then
 			audit_ipc "ftok:$file" sem 0 "$key" "$mode" "$gid" "$DB_FTOK_NOTE"
 		else
-			ok audit "ftok:$file" "none live"
+			ok MDBH-GTM-016 "ftok:$file" "none live"
 		fi
 	done
 }

@@ -12,7 +12,7 @@ integrity_audit() {
 	elif [ -f "$DIST/install_sha256_checksum.log" ] && [ ! -L "$DIST/install_sha256_checksum.log" ]; then
 		integrity_by_installer_log "$DIST/install_sha256_checksum.log"
 	else
-		say info audit integrity "not verifiable: no package owns $DIST and it has no install_sha256_checksum.log"
+		info MDBH-GTM-017 integrity "not verifiable: no package owns $DIST and it has no install_sha256_checksum.log"
 	fi
 }
 
@@ -25,15 +25,15 @@ integrity_by_package() {
 		path=${line:12}
 		case "$path" in "$DIST"/*) ;; *) continue ;; esac
 		if [ "${line:0:7}" = missing ]; then
-			finding audit "integrity:$path" "missing: $package has it"
+			finding MDBH-GTM-017 "integrity:$path" "missing: $package has it"
 		elif [ "${line:2:1}" = 5 ]; then
-			finding audit "integrity:$path" "modified: its checksum differs from $package's"
+			finding MDBH-GTM-017 "integrity:$path" "modified: its checksum differs from $package's"
 		else
 			continue
 		fi
 		bad=$((bad + 1))
 	done < <(dpkg --verify -- "$package" 2>/dev/null)
-	[ "$bad" != 0 ] || ok audit integrity "checksums match $package (dpkg --verify)"
+	[ "$bad" != 0 ] || ok MDBH-GTM-017 integrity "checksums match $package (dpkg --verify)"
 }
 
 # The installer's log: SHA256(<path at install time>)= <hex>. The paths are mapped onto $DIST by the
@@ -44,7 +44,7 @@ integrity_by_installer_log() {
 		if [ -z "$prefix" ] || [ "${#candidate}" -lt "${#prefix}" ]; then prefix=$candidate; fi
 	done < <(sed -n "s|^SHA256(\\(.*\\)/$SECSHR_NAME)= [0-9a-f]\\{64\\}\$|\\1|p" -- "$log")
 	if [ -z "$prefix" ]; then
-		finding audit integrity "$log names no $SECSHR_NAME; not verified"
+		finding MDBH-GTM-017 integrity "$log names no $SECSHR_NAME; not verified"
 		return 0
 	fi
 	while IFS= read -r line; do
@@ -55,12 +55,12 @@ integrity_by_installer_log() {
 		listed+=("${line##* }  $DIST/${path#"$prefix"/}")
 	done <"$log"
 	if [ "${#listed[@]}" = 0 ]; then
-		finding audit integrity "$log lists no file; not verified"
+		finding MDBH-GTM-017 integrity "$log lists no file; not verified"
 		return 0
 	fi
 	while IFS= read -r line; do
-		finding audit "integrity:${line%: *}" "${line##*: } against $log"
+		finding MDBH-GTM-017 "integrity:${line%: *}" "${line##*: } against $log"
 		bad=$((bad + 1))
 	done < <(printf '%s\n' "${listed[@]}" | sha256sum --check --quiet - 2>/dev/null)
-	[ "$bad" != 0 ] || ok audit integrity "checksums of ${#listed[@]} files match $log"
+	[ "$bad" != 0 ] || ok MDBH-GTM-017 integrity "checksums of ${#listed[@]} files match $log"
 }

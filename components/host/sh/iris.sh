@@ -18,19 +18,19 @@ iris_check_owner() {
 	[ -z "$iris_uid" ] || return 0
 	iris_refused=1
 	if [ -L "$IRIS_DIR" ] || [ ! -d "$IRIS_DIR" ]; then
-		finding iris "$IRIS_INSTANCE" "$IRIS_DIR is not a directory (or is a symlink); IRIS part not applied"
+		finding MDBH-IRIS-003 "$IRIS_INSTANCE" "$IRIS_DIR is not a directory (or is a symlink); IRIS part not applied"
 		return 1
 	fi
 	read -r uid gid mode <<<"$(stat -c '%u %g %a' -- "$IRIS_DIR")"
 	# Root's own directory must be root's alone; any other owner's must not be open to everyone.
 	if { [ "$uid" = 0 ] && ((8#$mode & 8#022)); } || ((8#$mode & 8#002)); then
-		finding iris "$IRIS_INSTANCE" "$IRIS_DIR is writable by others (uid $uid gid $gid mode $mode); IRIS part not applied"
+		finding MDBH-IRIS-003 "$IRIS_INSTANCE" "$IRIS_DIR is writable by others (uid $uid gid $gid mode $mode); IRIS part not applied"
 		return 1
 	fi
 	if [ "$uid" != 0 ]; then
 		gid=$(getent passwd "$uid" | cut -d: -f4) || gid=
 		if [ -z "$gid" ]; then
-			finding iris "$IRIS_INSTANCE" "$IRIS_DIR is owned by uid $uid, which has no account; IRIS part not applied"
+			finding MDBH-IRIS-003 "$IRIS_INSTANCE" "$IRIS_DIR is owned by uid $uid, which has no account; IRIS part not applied"
 			return 1
 		fi
 	fi
@@ -41,7 +41,7 @@ iris_check_owner() {
 # checked before any change, like every other path root changes.
 iris_preflight() {
 	if [ -d "$IRIS_DIR" ] && [ ! -L "$IRIS_DIR" ] && [ "$(stat -c %u -- "$IRIS_DIR")" = 0 ]; then
-		require_root_chain preflight "$(dirname -- "$IRIS_DIR")"
+		require_root_chain "$(dirname -- "$IRIS_DIR")"
 	fi
 }
 
@@ -84,32 +84,38 @@ iris_merge() {
 iris_apply() {
 	local marker="$STATE_DIR/iris-$IRIS_INSTANCE.merge.cpf" old="$IRIS_DIR/mdb-hardening.merge.cpf" state rc=0
 	if ! command -v iris >/dev/null 2>&1; then
-		finding iris "$IRIS_INSTANCE" "iris command not found; configuration merge not applied"
+		finding MDBH-IRIS-002 "$IRIS_INSTANCE" "iris command not found; configuration merge not applied"
 		return
 	fi
 	iris_check_owner || return 0
 	if same_content "$marker" "$MERGE_CONTENT"; then
-		ok iris merge "$marker unchanged"
+		ok MDBH-IRIS-002 merge "$marker unchanged"
 		return
 	fi
 	# The marker of earlier versions counts as applied, so an upgrade of this tool merges nothing.
+	# Moving the record is the script's own state, not a change to the host: check mode leaves it.
 	if owner_has_merge "$old"; then
-		iris_record "$marker" "$old"
-		ok iris merge "unchanged; record moved from $old to $marker"
+		if applying; then
+			iris_record "$marker" "$old"
+			ok MDBH-IRIS-002 merge "unchanged; record moved from $old to $marker"
+		else
+			ok MDBH-IRIS-002 merge "unchanged; record in $old (an apply moves it to $marker)"
+		fi
 		return
 	fi
 	state=$(iris qlist "$IRIS_INSTANCE" 2>/dev/null | cut -d '^' -f4 | cut -d ',' -f1) || state=
 	if [ "$state" != running ]; then
-		finding iris "$IRIS_INSTANCE" "instance not running (${state:-not found}); merge not applied"
+		finding MDBH-IRIS-002 "$IRIS_INSTANCE" "instance not running (${state:-not found}); merge not applied"
 		return
 	fi
+	will_change MDBH-IRIS-002 merge "applied; restart $IRIS_INSTANCE for DefaultPort, DefaultPortBindAddress, WebServer, MaxServers and MaxServerConn" || return 0
 	iris_merge || rc=$?
 	if [ "$rc" = 0 ]; then
 		# Recorded only after a successful merge, so a failed one is retried on the next run.
 		iris_record "$marker" "$old"
-		changed iris merge "applied; restart $IRIS_INSTANCE for DefaultPort, DefaultPortBindAddress, WebServer, MaxServers and MaxServerConn"
+		changed
 	else
-		finding iris merge "iris merge $IRIS_INSTANCE failed (exit $rc); see $IRIS_DIR/mgr/messages.log"
+		finding MDBH-IRIS-002 merge "iris merge $IRIS_INSTANCE failed (exit $rc); see $IRIS_DIR/mgr/messages.log"
 	fi
 }
 
@@ -122,8 +128,8 @@ iris_audit() {
 	data=$(as_owner sh -c '[ ! -L "$1" ] || exit 3; [ -f "$1" ] || exit 4; gzip -c -- "$1"' sh "$IRIS_DIR/iris.cpf" | base64 -w0) || rc=$?
 	case "$rc" in
 	0) say data iris iris.cpf "$data" ;;
-	3) finding iris iris.cpf "$IRIS_DIR/iris.cpf is a symlink; not read" ;;
+	3) finding MDBH-IRIS-004 iris.cpf "$IRIS_DIR/iris.cpf is a symlink; not read" ;;
 	4) ;;
-	*) finding iris iris.cpf "$IRIS_DIR/iris.cpf could not be read as its owner (exit $rc)" ;;
+	*) finding MDBH-IRIS-004 iris.cpf "$IRIS_DIR/iris.cpf could not be read as its owner (exit $rc)" ;;
 	esac
 }

@@ -9,8 +9,14 @@ import { checkDrift, firstToken, runToken, scriptCommand } from "../../../compon
 import { parseSummary } from "../../../components/host/summary";
 import { fakeHostKeys, startFakeHost, type FakeHost } from "../../helpers/fakeSshHost";
 
-const clean = (token?: string) => parseSummary(`${token !== undefined ? `MDBH\tdata\tstate\ttoken\t${token}\n` : ""}MDBH\tsummary\tp\tchanges\t0\nMDBH\tsummary\tp\twould-change\t0\nMDBH\tsummary\tp\tfindings\t2\n`);
-const drifted = parseSummary("MDBH\tdata\tstate\ttoken\tt1\nMDBH\tsummary\tp\tchanges\t0\nMDBH\tsummary\tp\twould-change\t3\nMDBH\tsummary\tp\tfindings\t0\n");
+const driftRun = (token: string | undefined, wouldChange: number, findings: number) => parseSummary([
+    "MDBH\tdata\tstate\tmode\tdrift",
+    ...(token !== undefined ? [`MDBH\tdata\tstate\ttoken\t${token}`] : []),
+    `MDBH\tsummary\tp\twould-change\t${wouldChange}`,
+    `MDBH\tsummary\tp\tfindings\t${findings}`,
+].join("\n") + "\n");
+const clean = (token?: string) => driftRun(token, 0, 2);
+const drifted = driftRun("t1", 3, 0);
 
 describe("the run token", () => {
     it("is the recorded one while nothing would change (findings are not drift), a fresh one when something would", () => {

@@ -18,17 +18,17 @@ function runLib(waivers: unknown[], calls: string): string {
 
 describe("waivers on the host", () => {
     const waivers = [
-        { control: "MDBH-NET-004", item: "telnet", justification: "legacy terminal line, ticket 17", expires: "2999-12-31" },
-        { control: "MDBH-NET-005", justification: "whole control waived" },
-        { control: "MDBH-NET-006", item: "lic", justification: "expired one", expires: "2020-01-01" },
+        { control: "MDBH-SVC-003", item: "telnet", justification: "legacy terminal line, ticket 17", expires: "2999-12-31" },
+        { control: "MDBH-HOST-006", justification: "whole control waived" },
+        { control: "MDBH-HOST-007", item: "lic", justification: "expired one", expires: "2020-01-01" },
     ];
 
     it("reports a waived control as waived with its justification, an expired waiver as a finding saying so", () => {
         const out = runLib(waivers, [
-            "finding MDBH-NET-004 telnet 'port 23 open'",
-            "finding MDBH-NET-004 rsh 'port 514 open'",
-            "finding MDBH-NET-005 anything 'ssh from 0.0.0.0/0'",
-            "finding MDBH-NET-006 lic 'license port open'",
+            "finding MDBH-SVC-003 telnet 'port 23 open'",
+            "finding MDBH-SVC-003 rsh 'port 514 open'",
+            "finding MDBH-HOST-006 anything 'ssh from 0.0.0.0/0'",
+            "finding MDBH-HOST-007 lic 'license port open'",
         ].join("\n"));
         expect(parseReports(out).map((r) => [r.kind, r.item, r.detail])).toEqual([
             ["waived", "telnet", "port 23 open; waived: legacy terminal line, ticket 17 (until 2999-12-31)"],
@@ -40,7 +40,7 @@ describe("waivers on the host", () => {
     });
 
     it("judges the expiry by the host's date when the script runs, so the script is the same before and after", () => {
-        const calls = "finding MDBH-NET-004 telnet 'open'";
+        const calls = "finding MDBH-SVC-003 telnet 'open'";
         const today = new Date().toISOString().slice(0, 10);
         const lastDay = [{ ...waivers[0], expires: today }];
         expect(parseReports(runLib(lastDay, calls))[0].kind).toBe("waived");

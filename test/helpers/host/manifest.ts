@@ -35,3 +35,21 @@ export function diffManifest(before: Manifest, after: Manifest, allowed: readonl
         .map((k) => `${k}: ${before.get(k) ?? "(none)"} -> ${after.get(k) ?? "(none)"}`)
         .sort();
 }
+
+const wholeRoot = [
+    "set -u",
+    'find / -xdev -printf "%p\\t%y %u %g %m %s %T@\\n"',
+    'find / -xdev -type f -exec sha256sum -- {} + | sed "s/^\\([0-9a-f]*\\)  \\(.*\\)$/\\2\\tsha \\1/"',
+].join("\n");
+
+/** Every entry of the copy's root filesystem: type, owner, group, mode, size, mtime, and the content hash of regular files. */
+export async function takeRootManifest(root: RootCopy): Promise<Manifest> {
+    const out = await root.execOk(["bash", "-c", wholeRoot], { timeoutMs: 120_000 });
+    const m: Manifest = new Map();
+    for (const line of out.split("\n").filter(Boolean)) {
+        const tab = line.lastIndexOf("\t");
+        const value = line.slice(tab + 1);
+        m.set(`${line.slice(0, tab)}\t${value.split(" ")[0]}`, value);
+    }
+    return m;
+}
