@@ -70,11 +70,15 @@ describe.skipIf(!ROOTFS)("drift in preview and up, on a real root", () => {
     }, 300_000);
 
     it("the drift check itself: one session, nothing changed, its host time printed", async () => {
+        const accepted = () => sshd.log().split("\n").filter((l) => l.includes("Accepted publickey")).length;
+        const sessions = accepted();
+        const token = (await root.readFile("/var/lib/mdb-hardening/token")).trim();
         const started = process.hrtime.bigint();
         const check = await checkDrift(target, render(profile), { retryForMs: 0, timeoutMs: 60_000 });
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        expect(check.run.wouldChange).toBe(0);
-        expect(check.run.changes).toBe(0);
+        expect(accepted() - sessions).toBe(1);
+        expect(check.run).toMatchObject({ mode: "drift", wouldChange: 0, changes: 0, token });
+        expect(check.token).toBe(token);
         console.log(`drift check of the GT.M test root over SSH: ${ms.toFixed(0)} ms wall time (bench/ measures it properly)`);
     }, 120_000);
 });
