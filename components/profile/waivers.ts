@@ -19,7 +19,7 @@ export function readWaivers(issues: Issues, value: unknown): HostWaiver[] {
         if (!raw) return [];
         const before = issues.list.length;
         if (typeof raw.control !== "string" || !(raw.control in hostControls)) {
-            issues.fail(`${field}.control`, raw.control, "must be a host check's control id (README \"Controls\"; policies are waived with resource tags)");
+            issues.fail(`${field}.control`, raw.control, "must be a host check's control id (the README's control table; policies are waived with resource tags)");
         }
         if (raw.item !== undefined && (typeof raw.item !== "string" || raw.item === "" || raw.item.length > maxItem || /[\0\n\r]/.test(raw.item))) {
             issues.fail(`${field}.item`, raw.item, `must be one item as the report names it (at most ${maxItem} characters, one line)`);

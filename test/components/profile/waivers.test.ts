@@ -28,7 +28,7 @@ describe("profile waivers", () => {
             { control: "MDBH-GTM-002", item: "", justification: "x", until: "2027-01-01" },
             { control: "MDBH-NET-001", justification: "a policy's control" },
         ]))).toEqual([
-            'waivers[0].control: must be a host check\'s control id (README "Controls"; policies are waived with resource tags) (got "MDBH-GTM-999")',
+            'waivers[0].control: must be a host check\'s control id (the README\'s control table; policies are waived with resource tags) (got "MDBH-GTM-999")',
             "waivers[1].justification: is required: say why the control is waived (got undefined)",
             'waivers[2].justification: is required: say why the control is waived (got "   ")',
             'waivers[3].expires: must be a date written YYYY-MM-DD (the last day the waiver holds, UTC) (got "2027-02-30")',
@@ -36,7 +36,7 @@ describe("profile waivers", () => {
             'waivers[5].justification: must be one line of at most 500 characters (got "two\\nlines")',
             "waivers[6].until: unknown field; expected one of: control, item, justification, expires (got \"until\")",
             'waivers[6].item: must be one item as the report names it (at most 256 characters, one line) (got "")',
-            'waivers[7].control: must be a host check\'s control id (README "Controls"; policies are waived with resource tags) (got "MDBH-NET-001")',
+            'waivers[7].control: must be a host check\'s control id (the README\'s control table; policies are waived with resource tags) (got "MDBH-NET-001")',
         ]);
     });
 
