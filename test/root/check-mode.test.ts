@@ -45,6 +45,7 @@ describe.skipIf(!ROOTFS)("check mode on a real root, over SSH", () => {
     /** The paths an SSH session changes by itself (login records): measured, so nothing else is excused. */
     let sessionPaths: string[] = [];
     const pathOf = (entry: string) => entry.slice(0, entry.indexOf("\t"));
+    const adminPath = (result: h.ExecResult) => parseReports(result.stdout).find((r) => r.kind === "ok" && r.control === "MDBH-FW-003")?.detail;
 
     /** Runs `check`, proving it changed nothing: root filesystem and live ruleset identical. */
     async function checkChangesNothing(): Promise<HostRun> {
@@ -81,7 +82,8 @@ describe.skipIf(!ROOTFS)("check mode on a real root, over SSH", () => {
         expect(fresh).not.toHaveProperty("token");
         expect(keys(fresh.pending)).toEqual(expect.arrayContaining(["MDBH-GTM-001 group:gtmusers", "MDBH-GTM-001 member:alice", "MDBH-GTM-002 chmod", "MDBH-GTM-002 chgrp", "MDBH-FW-001 table inet mdb_hardening", "MDBH-SVC-001 cups.service", "MDBH-SVC-004 /etc/cron.allow"]));
         expect((await root.exec(["test", "-e", "/var/lib/mdb-hardening"])).code).toBe(1);
-        expect((await run("check")).stdout).toMatch(/^MDBH\tok\tMDBH-FW-003\tadmin-path\t[\d.]+ is in adminCidrs$/m);
+        // No table of ours is loaded yet: the probe is loaded into a network namespace of its own.
+        expect(adminPath(await run("check"))).toBe(`${net.nodes[admin].addr} is in adminCidrs (asked of the probe in a network namespace of its own)`);
     }, 300_000);
 
     it("an apply then changes exactly what the check listed, records its token, and the next check finds nothing", async () => {
@@ -92,17 +94,24 @@ describe.skipIf(!ROOTFS)("check mode on a real root, over SSH", () => {
         const after = await checkChangesNothing();
         expect(after.pending).toEqual([]);
         expect(after.token).toBe("release-1");
-        // The table in force is the rendered one: the admin path is asked of it.
-        expect(after.verified).toBeGreaterThan(20);
+        expect(adminPath(await run("check"))).toBe(`${net.nodes[admin].addr} is in adminCidrs (asked of the table in force)`);
     }, 300_000);
 
     it("drift mode leaves out the deep checks and takes about a second of host time", async () => {
-        const timed = await sshd.run(ns(admin), `TIMEFORMAT='host-seconds %R'; time bash -s -- drift`, { input: script, timeoutMs: 60_000 });
-        expect(timed.code).toBe(0);
-        const seconds = Number(/host-seconds ([\d.]+)/.exec(timed.stderr)?.[1]);
-        console.log(`drift: ${seconds} s of host time`);
-        expect(parseSummary(timed.stdout)).toMatchObject({ mode: "drift", wouldChange: 0 });
-        expect(seconds).toBeLessThan(3);
+        const real: number[] = [];
+        const cpu: number[] = [];
+        for (let i = 0; i < 5; i++) {
+            const timed = await sshd.run(ns(admin), `TIMEFORMAT='host-seconds %R %U %S'; time bash -s -- drift`, { input: script, timeoutMs: 60_000 });
+            expect(timed.code).toBe(0);
+            expect(parseSummary(timed.stdout)).toMatchObject({ mode: "drift", wouldChange: 0 });
+            const [, r, u, s] = /host-seconds ([\d.]+) ([\d.]+) ([\d.]+)/.exec(timed.stderr)!.map(Number);
+            real.push(r);
+            cpu.push(u + s);
+        }
+        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2];
+        console.log(`drift: median ${median(real)} s elapsed, ${median(cpu).toFixed(2)} s CPU (user+system) on the host, over 5 runs (elapsed ${Math.min(...real)}–${Math.max(...real)} s)`);
+        // CPU time does not grow with the load other suites put on the machine; elapsed time does.
+        expect(median(cpu)).toBeLessThan(1);
     });
 
     // Each: the drift, what a check must report as would-change (control item) — exactly what the

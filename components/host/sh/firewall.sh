@@ -6,7 +6,7 @@
 # asks a hook-less probe table; check mode loads no table on the host: where the table in force
 # is the rendered one it asks that table, otherwise the probe in a network namespace of its own.
 firewall_preflight() {
-	local connection=${SSH_CONNECTION:-} client family admitted=
+	local connection=${SSH_CONNECTION:-} client family admitted= asked=
 	require_root_chain "$(dirname -- "$NFT_FILE")"
 	require_root_chain "$(dirname -- "$NFT_CONF")"
 	client=${connection%% *}
@@ -20,8 +20,10 @@ firewall_preflight() {
 		if nft get element inet "$NFT_PROBE_TABLE" "$family" "{ $client }" >/dev/null 2>&1; then admitted=1; fi
 		nft delete table inet "$NFT_PROBE_TABLE"
 	elif nft_in_force; then
+		asked=" (asked of the table in force)"
 		if nft get element inet "$NFT_TABLE" "$family" "{ $client }" >/dev/null 2>&1; then admitted=1; fi
 	elif command -v unshare >/dev/null 2>&1; then
+		asked=" (asked of the probe in a network namespace of its own)"
 		# The namespace, and the probe table loaded into it, vanish when the command ends.
 		# shellcheck disable=SC2016 # expanded by the inner sh
 		if unshare --net sh -c 'nft -f - && nft get element inet "$1" "$2" "{ $3 }"' sh "$NFT_PROBE_TABLE" "$family" "$client" <<<"$NFT_PROBE" >/dev/null 2>&1; then admitted=1; fi
@@ -30,7 +32,7 @@ firewall_preflight() {
 		return
 	fi
 	[ -n "$admitted" ] || die MDBH-FW-003 admin-path "the SSH client applying this ($client) is not in network.adminCidrs; the firewall would refuse its next connection"
-	ok MDBH-FW-003 admin-path "$client is in adminCidrs"
+	ok MDBH-FW-003 admin-path "$client is in adminCidrs$asked"
 }
 
 # True when the live table is the one the rendered file loads: the file holds the rendered
