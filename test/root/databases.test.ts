@@ -30,7 +30,7 @@ describe.skipIf(!ROOTFS)("database, journal and IPC audit on GT.M", () => {
     async function audit(): Promise<Map<string, HostReport>> {
         const result = await root.exec(["bash", "-s"], { input: render(profile), timeoutMs: 120_000 });
         expect(result.code, result.stdout + result.stderr).toBe(0);
-        const lines = parseReports(result.stdout).filter((r) => r.part === "audit" && r.item.endsWith(`:${db}`));
+        const lines = parseReports(result.stdout).filter((r) => r.control === "audit" && r.item.endsWith(`:${db}`));
         return new Map(lines.map((r) => [r.item.slice(0, r.item.indexOf(":")), r]));
     }
     const findings = (lines: Map<string, HostReport>) => [...lines].filter(([, r]) => r.kind === "finding").map(([k, r]) => `${k}: ${r.detail}`);
@@ -127,7 +127,7 @@ describe.skipIf(!ROOTFS)("database, journal and IPC audit on GT.M", () => {
         ]);
         await sh(`chown root ${db}`);
         lines = await audit();
-        expect(lines.get("header")).toEqual({ kind: "finding", part: "audit", item: `header:${db}`, detail: "owned by root: the header is read as the owner, never as root; not read" });
+        expect(lines.get("header")).toEqual({ kind: "finding", control: "audit", item: `header:${db}`, detail: "owned by root: the header is read as the owner, never as root; not read" });
         await sh(`chown alice ${db}`);
         expect(findings(await audit())).toEqual([]);
     });

@@ -50,7 +50,7 @@ async function populate(root: h.RootCopy): Promise<void> {
 }
 
 function item(summary: HostSummary, part: string, name: string): string | undefined {
-    return summary.changed.find((r) => r.part === part && r.item === name)?.detail;
+    return summary.changed.find((r) => r.control === part && r.item === name)?.detail;
 }
 
 describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
@@ -128,11 +128,11 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         expect((await root.execOk(["stat", "-c", "%a", "/data/config.dat"])).trim()).toBe("444");
         expect(item(first, "databases", "/data/config.dat")).toBe("made read-only");
         expect(first.problems).toEqual(expect.arrayContaining([
-            { kind: "finding", part: "distribution", item: "member:ghost", detail: "user does not exist; not added" },
-            { kind: "finding", part: "audit", item: "owner:/data/bad.dat", detail: "owner bob is not a member of the file's group alice (the GT.M/YottaDB documents advise against this)" },
+            { kind: "finding", control: "distribution", item: "member:ghost", detail: "user does not exist; not added" },
+            { kind: "finding", control: "audit", item: "owner:/data/bad.dat", detail: "owner bob is not a member of the file's group alice (the GT.M/YottaDB documents advise against this)" },
             // Stand-in files, not GT.M databases: no header to read (test/root/databases.test.ts has real ones).
-            { kind: "finding", part: "audit", item: "header:/data/bad.dat", detail: "owner bob is not in gtmusers and cannot run the distribution; header not read" },
-            { kind: "finding", part: "audit", item: "header:/data/app.dat", detail: expect.stringMatching(/^not readable as alice with mupip dumpfhead: /) },
+            { kind: "finding", control: "audit", item: "header:/data/bad.dat", detail: "owner bob is not in gtmusers and cannot run the distribution; header not read" },
+            { kind: "finding", control: "audit", item: "header:/data/app.dat", detail: expect.stringMatching(/^not readable as alice with mupip dumpfhead: /) },
         ]));
         expect(first.problems.filter((p) => p.item.endsWith(":/data/app.dat")).map((p) => p.item)).toEqual(["header:/data/app.dat"]);
     });
@@ -168,7 +168,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
 
     it("audit reports the undeclared listener", () => {
         expect(first.problems).toEqual(expect.arrayContaining([
-            { kind: "finding", part: "audit", item: "listen:tcp/9999", detail: `listening on ${addr(db)} but not declared in the profile` },
+            { kind: "finding", control: "audit", item: "listen:tcp/9999", detail: `listening on ${addr(db)} but not declared in the profile` },
         ]));
     });
 
@@ -184,7 +184,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         await net.execOk(ns(db), ["nft", "add", "rule", "inet", "mdb_hardening", "input", "tcp", "dport", "7000", "accept"]);
         expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("open");
         const summary = summarize((await apply(render(profile))).stdout, profile);
-        expect(summary.changed.map((r) => `${r.part} ${r.item} ${r.detail}`)).toEqual(["firewall table inet mdb_hardening loaded"]);
+        expect(summary.changed.map((r) => `${r.control} ${r.item} ${r.detail}`)).toEqual(["firewall table inet mdb_hardening loaded"]);
         expect(await h.probe(ns(outsider), "tcp", addr(db), 7000)).toBe("dropped");
     });
 
@@ -204,7 +204,7 @@ describe.skipIf(!ROOTFS)("host hardening on a real root, over SSH", () => {
         const extra = gtmProfile(dist, { services: { cronAllow: ["root", "alice"], disable: ["vendor-agent.service", "local-agent.service"] } });
         const summary = summarize((await apply(render(extra))).stdout, extra);
         expect(summary.changed.map((r) => `${r.item} ${r.detail}`)).toEqual(["vendor-agent.service disabled -> masked"]);
-        expect(summary.problems).toContainEqual({ kind: "finding", part: "services", item: "local-agent.service", detail: "could not be masked (a unit file in /etc/systemd/system?)" });
+        expect(summary.problems).toContainEqual({ kind: "finding", control: "services", item: "local-agent.service", detail: "could not be masked (a unit file in /etc/systemd/system?)" });
         expect((await systemctl("is-enabled", "vendor-agent.service")).stdout.trim()).toBe("masked");
         expect(await root.readFile("/etc/systemd/system/local-agent.service")).toBe(unit);
     });
@@ -337,7 +337,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
     it("merges the rendered file once as the owner, records it in root's state directory, and audits iris.cpf", async () => {
         const p = irisProfile();
         const summary = await runScript(p);
-        expect(summary.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
+        expect(summary.changed.map((r) => `${r.control} ${r.item}`)).toEqual(["iris merge"]);
         const [qlist, merge, ...rest] = await calls();
         expect([qlist, rest]).toEqual(["root qlist IRIS", []]);
         expect(merge).toMatch(/^irisowner merge IRIS \/usr\/irissys\/\.mdb-hardening\.merge\.cpf\.[A-Za-z0-9]{6}$/);
@@ -364,12 +364,12 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
         // What a killed run would leave: removed by the next merge.
         await asOwner("touch", "/usr/irissys/.mdb-hardening.merge.cpf.Killed");
         const failed = await runScript(ecp);
-        expect(failed.problems.map((r) => `${r.part} ${r.item} ${r.detail}`)).toContain("iris merge iris merge IRIS failed (exit 7); see /usr/irissys/mgr/messages.log");
+        expect(failed.problems.map((r) => `${r.control} ${r.item} ${r.detail}`)).toContain("iris merge iris merge IRIS failed (exit 7); see /usr/irissys/mgr/messages.log");
         expect(await root.readFile(marker)).toBe(renderMergeFile(irisProfile()));
         expect(await stagedFiles()).toBe(".mdb-hardening.merge.cpf.new l\n");
         await root.execOk(["rm", "/etc/fake-iris-fail"]);
         const retried = await runScript(ecp);
-        expect(retried.changed.map((r) => `${r.part} ${r.item}`)).toEqual(["iris merge"]);
+        expect(retried.changed.map((r) => `${r.control} ${r.item}`)).toEqual(["iris merge"]);
         expect(await root.readFile(marker)).toBe(renderMergeFile(ecp));
         expect(await merges()).toHaveLength(3);
         expect(await snapshot()).toBe(protectedFiles);
@@ -398,7 +398,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
             expect(out).not.toMatch(/^MDBH\tdata\t/m);
             const shadow = (await root.readFile("/etc/shadow")).split("\n").filter((l) => l !== "");
             for (const line of shadow) expect(out).not.toContain(line);
-            expect(summarize(out, p).problems).toContainEqual({ kind: "finding", part: "iris", item: "iris.cpf", detail: "/usr/irissys/iris.cpf is a symlink; not read" });
+            expect(summarize(out, p).problems).toContainEqual({ kind: "finding", control: "iris", item: "iris.cpf", detail: "/usr/irissys/iris.cpf is a symlink; not read" });
             expect(await snapshot()).toBe(protectedFiles);
         } finally {
             await root.execOk(["mv", "-f", "/usr/irissys/iris.cpf.saved", "/usr/irissys/iris.cpf"]);
@@ -412,7 +412,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
             const p = irisProfile();
             const summary = summarize(await runRaw(p), p);
             expect(summary.changes).toBe(0);
-            expect(summary.problems.filter((r) => r.part === "iris").map((r) => `${r.item} ${r.detail}`)).toEqual([
+            expect(summary.problems.filter((r) => r.control === "iris").map((r) => `${r.item} ${r.detail}`)).toEqual([
                 expect.stringMatching(/^IRIS \/usr\/irissys is writable by others \(uid 0 gid \d+ mode 775\); IRIS part not applied$/),
             ]);
             expect(summary.cpfDeviations).toEqual([]);
@@ -430,7 +430,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
             const p = irisProfile();
             const summary = summarize(await runRaw(p), p);
             expect(summary.changes).toBe(0);
-            expect(summary.problems).toContainEqual({ kind: "finding", part: "iris", item: "IRIS", detail: "/usr/irissys is not a directory (or is a symlink); IRIS part not applied" });
+            expect(summary.problems).toContainEqual({ kind: "finding", control: "iris", item: "IRIS", detail: "/usr/irissys is not a directory (or is a symlink); IRIS part not applied" });
             expect(await merges()).toHaveLength(3);
         } finally {
             await root.execOk(["rm", "/usr/irissys"]);
@@ -444,7 +444,7 @@ describe.skipIf(!ROOTFS)("IRIS configuration merge, applied the supported way, a
         const r = await root.exec(["bash", "-s"], { input: render(p) });
         expect(r.code).toBe(2);
         expect(parseReports(r.stdout).find((l) => l.kind === "error")).toEqual({
-            kind: "error", part: "preflight", item: "/home/irisowner/opt", detail: "not controlled by root alone (owner irisowner, mode 755); refused",
+            kind: "error", control: "preflight", item: "/home/irisowner/opt", detail: "not controlled by root alone (owner irisowner, mode 755); refused",
         });
         expect(await snapshot()).toBe(protectedFiles);
     });

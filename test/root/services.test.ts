@@ -32,7 +32,7 @@ describe.skipIf(!ROOTFS)("services part on a real root", () => {
             const r = await root.exec(["bash", "-s"], { input: render(profile(unit)) });
             expect(r.code).toBe(2);
             expect(parseReports(r.stdout).filter((l) => l.kind !== "info")).toEqual([
-                { kind: "error", part: "preflight", item: unit, detail: `is ${known} on this host, which keeps the host reachable, logged or protected; never disabled` },
+                { kind: "error", control: "preflight", item: unit, detail: `is ${known} on this host, which keeps the host reachable, logged or protected; never disabled` },
             ]);
             expect(await unitLinks()).toBe(before);
         });
@@ -46,7 +46,7 @@ describe.skipIf(!ROOTFS)("services part on a real root", () => {
             const r = await root.exec(["bash", "-s"], { input: render(profile("atd.service")) });
             expect(r.code).toBe(2);
             expect(parseReports(r.stdout).find((l) => l.kind === "error")).toEqual({
-                kind: "error", part: "preflight", item: "/home/mallory/bin", detail: "not controlled by root alone (owner mallory, mode 755); refused",
+                kind: "error", control: "preflight", item: "/home/mallory/bin", detail: "not controlled by root alone (owner mallory, mode 755); refused",
             });
             expect(await unitLinks()).toBe(before);
         } finally {

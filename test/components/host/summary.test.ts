@@ -22,14 +22,41 @@ describe("summary", () => {
             line("summary", "gtm-1", "findings", "1"),
         ].join("\n");
         expect(parseSummary(out)).toEqual({
+            mode: "apply",
             profile: "gtm-1",
             changes: 1,
+            wouldChange: 0,
             findings: 1,
-            changed: [{ kind: "changed", part: "distribution", item: "group:gtmusers", detail: "created" }],
-            problems: [{ kind: "finding", part: "audit", item: "listen:tcp/111", detail: "listening on 0.0.0.0 but not declared in the profile" }],
+            pending: [],
+            waived: [],
+            changed: [{ kind: "changed", control: "distribution", item: "group:gtmusers", detail: "created" }],
+            problems: [{ kind: "finding", control: "audit", item: "listen:tcp/111", detail: "listening on 0.0.0.0 but not declared in the profile" }],
             absent: ["cups.service"],
             verified: 1,
         });
+    });
+
+    it("reads a check run: what an apply would change, the waived findings and the token of the last apply", () => {
+        const out = [
+            line("would-change", "MDBH-HOST-001", "atd.service", "would mask"),
+            line("waived", "MDBH-NET-004", "cups.service", "printing kept for the lab (until 2027-06-30)"),
+            line("data", "state", "token", "release-42"),
+            line("summary", "gtm-1", "would-change", "1"),
+            line("summary", "gtm-1", "findings", "0"),
+            line("summary", "gtm-1", "waived", "1"),
+        ].join("\n");
+        expect(parseSummary(out, "check")).toMatchObject({
+            mode: "check",
+            profile: "gtm-1",
+            changes: 0,
+            wouldChange: 1,
+            findings: 0,
+            pending: [{ kind: "would-change", control: "MDBH-HOST-001", item: "atd.service", detail: "would mask" }],
+            waived: [{ kind: "waived", control: "MDBH-NET-004", item: "cups.service", detail: "printing kept for the lab (until 2027-06-30)" }],
+            token: "release-42",
+        });
+        // The mode's own count is what proves the run finished: a check run's summary has no `changes`.
+        expect(() => parseSummary(out, "apply")).toThrow(/did not run to the end/);
     });
 
     it("returns an IRIS host's iris.cpf, which the component audits against the profile", () => {
@@ -58,7 +85,7 @@ describe("report lines", () => {
         const args = tricky.flatMap((t) => ["ok", "part", t, t]);
         const stdout = execFileSync("bash", ["-c", `source "$0"; while [ $# -gt 0 ]; do say "$1" "$2" "$3" "$4"; shift 4; done`, lib, ...args], { encoding: "utf8", env: { LC_ALL: "C", PATH: process.env.PATH } });
         expect(stdout.split("\n").filter(Boolean)).toHaveLength(tricky.length);
-        expect(parseReports(stdout)).toEqual(tricky.map((t) => ({ kind: "ok", part: "part", item: t, detail: t })));
+        expect(parseReports(stdout)).toEqual(tricky.map((t) => ({ kind: "ok", control: "part", item: t, detail: t })));
     });
 
     it("refuses a line with a field too many or too few", () => {
