@@ -5,6 +5,7 @@ import { auditCpf, type Deviation } from "../iris/ports";
 import type { HardeningPlan } from "../plan";
 import type { HostProfile } from "../profile/model";
 import { checkPort, checkPosixName, Issues } from "../validate";
+import { scriptCommand } from "./invocation";
 import { scriptDigest } from "./script";
 import { parseSummary, type HostRun } from "./summary";
 
@@ -86,8 +87,7 @@ export class HostHardening extends pulumi.ComponentResource {
                         ...(proxy.privateKey !== undefined ? { privateKey: pulumi.secret(proxy.privateKey) } : {}),
                     })),
                 },
-                // The SSH client address goes along through sudo: the script refuses a firewall that would lock it out.
-                create: user === "root" ? "bash -s" : 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" bash -s',
+                create: scriptCommand(user),
                 stdin: this.script,
                 // The previous output would be sent as PULUMI_COMMAND_STDOUT, which a stock sshd refuses (a warning on every update).
                 addPreviousOutputInEnv: false,
