@@ -19,7 +19,7 @@ import { auditJson } from "../components/report/json";
 import { auditJunit } from "../components/report/junit";
 import { auditReport, verdictExitCode, type AuditReport } from "../components/report/results";
 import { auditSarif } from "../components/report/sarif";
-import { auditText } from "../components/report/text";
+import { auditText, printable } from "../components/report/text";
 import { formatIssue, ProfileError } from "../components/validate";
 
 export const formats: Readonly<Record<string, (report: AuditReport) => string>> = { text: auditText, json: auditJson, junit: auditJunit, sarif: auditSarif };
@@ -97,9 +97,6 @@ export interface AuditOutcome {
     readonly stderr: string;
 }
 
-/** Output from the host shown on a terminal: control characters escaped. */
-const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-
 const couldNotCheck = (message: string, before = ""): AuditOutcome => ({ code: 3, stdout: "", stderr: `${before}mdb-hardening: ${message}\n` });
 
 export function audit(options: AuditOptions, run: Runner = spawnRunner): AuditOutcome {
@@ -117,7 +114,7 @@ export function audit(options: AuditOptions, run: Runner = spawnRunner): AuditOu
     const r = run(argv, script);
     if (r.error) return couldNotCheck(`${target}: could not run ${argv[0]}: ${r.error.message}`);
     if (!r.stdout.split("\n").some((l) => l.startsWith("MDBH\t"))) {
-        return couldNotCheck(`${target}: ${ssh ? "the ssh session" : "the host script"} printed no report (exit ${r.status ?? "by signal"})${r.stderr.trim() ? `: ${printable(r.stderr.trim())}` : ""}`);
+        return couldNotCheck(`${target}: ${ssh ? "the ssh session" : "the host script"} printed no report (exit ${r.status ?? "by signal"})${r.stderr.trim() ? `: ${r.stderr.trim().split("\n").map(printable).join("\n")}` : ""}`);
     }
     let report;
     try {

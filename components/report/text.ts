@@ -2,7 +2,7 @@
 import { statuses, type AuditReport } from "./results";
 
 /** Items and details come from the host: control characters are shown escaped, never sent to a terminal. */
-const printable = (s: string) => s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+export const printable = (s: string) => s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 export function auditText(report: AuditReport): string {
     const profile = report.profile !== undefined ? `profile ${report.profile}, ` : "";
