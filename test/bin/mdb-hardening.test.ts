@@ -68,7 +68,7 @@ describe("mdb-hardening CLI", () => {
         expect(JSON.parse(cli("plan", good, "--os-family", "rhel").stdout)).toEqual(JSON.parse(JSON.stringify(hardeningOutput(hardeningPlan(profile, "rhel")))));
         expect(cli("render", good, "--os-family", "rhel").stdout).toBe(render(profile, "rhel"));
         expect(cli("merge", good).stdout).toBe(renderMergeFile(profile));
-    });
+    }, 120_000);
 
     it("audit-cpf lists each deviation and exits 1", () => {
         const cpfPath = path.join(projectRoot, "test/fixtures/cpf/iris-2020.4-shard-linux.cpf");
