@@ -98,12 +98,12 @@ function main(argv: string[]): number {
     const helpFor = first === "help" ? rest[0] : values.help ? first : undefined;
     if (first === "help" || values.help) {
         if (helpFor === undefined) process.stdout.write(usage());
-        else if (helpFor in commands) process.stdout.write(commandHelp(helpFor));
+        else if (Object.hasOwn(commands, helpFor)) process.stdout.write(commandHelp(helpFor));
         else return usageError(`unknown command ${JSON.stringify(helpFor)}`);
         return 0;
     }
     if (first === undefined) return usageError("no command given");
-    if (!(first in commands)) return usageError(`unknown command ${JSON.stringify(first)}`);
+    if (!Object.hasOwn(commands, first)) return usageError(`unknown command ${JSON.stringify(first)}`);
     const command = first;
     const files = rest;
     const wanted = commands[command].files;
@@ -121,7 +121,7 @@ function main(argv: string[]): number {
         return 2;
     }
     if (command === "audit") return auditCommand(files[0], osFamily, values);
-    if (command in printers) {
+    if (Object.hasOwn(printers, command)) {
         try {
             process.stdout.write(printers[command](hardeningPlan(load(files[0]), osFamily)));
             return 0;
@@ -200,7 +200,7 @@ function auditCommand(profileFile: string, osFamily: OsFamily, options: { ssh?: 
     const { ssh, identity, local = false, format = "text", output } = options;
     if ((ssh === undefined) === !local) return usageError("audit: give one of --ssh user@host[:port] and --local");
     if (identity !== undefined && ssh === undefined) return usageError("audit: --identity goes with --ssh");
-    if (!(format in formats)) return usageError(`audit: --format must be one of ${Object.keys(formats).join(", ")} (got ${JSON.stringify(format)})`);
+    if (!Object.hasOwn(formats, format)) return usageError(`audit: --format must be one of ${Object.keys(formats).join(", ")} (got ${JSON.stringify(format)})`);
     if (identity !== undefined && !existsSync(identity)) return usageError(`audit: --identity: no such file (got ${JSON.stringify(identity)})`);
     const target = ssh === undefined ? undefined : parseSshTarget(ssh);
     if (typeof target === "string") return usageError(`audit: ${target}`);

@@ -192,6 +192,7 @@ describe("mdb-hardening CLI", () => {
                 [["--local", "--identity", good], "audit: --identity goes with --ssh"],
                 [["--ssh", "root@db", "--identity", path.join(work, "no-key")], `audit: --identity: no such file (got ${JSON.stringify(path.join(work, "no-key"))})`],
                 [["--local", "--format", "xml"], 'audit: --format must be one of text, json, junit, sarif (got "xml")'],
+                [["--local", "--format", "toString"], 'audit: --format must be one of text, json, junit, sarif (got "toString")'],
                 [["--local", "--pack", "x"], "(not --pack)"],
             ] as const) {
                 const r = cliWith(env, "audit", good, ...args);
@@ -207,14 +208,15 @@ describe("mdb-hardening CLI", () => {
         expect(cli("rules").code).toBe(2);
         expect(cli("rules", good, good).code).toBe(2);
         expect(cli("frobnicate", good)).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
-        for (const args of [["--bogus"], [], ["render", "--os-family"], ["help", "nope"]]) {
+        // Names an object has from its prototype are no command either.
+        for (const args of [["--bogus"], [], ["render", "--os-family"], ["help", "nope"], ["constructor", good], ["help", "toString"]]) {
             const r = cli(...args);
             expect(r.code).toBe(2);
             expect(r.stderr).toMatch(/^mdb-hardening: /);
             expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
         }
         expect(cli("render", good, "--os-family", "arch")).toMatchObject({ code: 2, stderr: 'arguments: --os-family: must be one of: debian, rhel (got "arch")\n' });
-    }, 90_000);
+    }, 180_000);
 
     it("prints help for the whole CLI and for each command, with an example, and its version", () => {
         const all = cli("--help");
