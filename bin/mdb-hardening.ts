@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { defaultOsFamily } from "../components/catalog";
+import { defaultOsFamily, type OsFamily } from "../components/catalog";
 import { renderHostScript } from "../components/host/script";
 import { CpfSyntaxError } from "../components/iris/cpf";
 import { byHandFindings, formatByHand, renderMergeFile } from "../components/iris/merge";
@@ -19,49 +19,17 @@ import { EventLogError, parseEventLog, type Level } from "../policies/eventLog";
 import { junitXml } from "../policies/junit";
 import { defaultPackName, policies } from "../policies/list";
 import { buildReport, gateExitCode, summaryText } from "../policies/report";
-
-interface Command {
-    /** Arguments after the command name. */
-    readonly synopsis: string;
-    /** How many files it takes; undefined: one or more. */
-    readonly files?: number;
-    readonly does: string;
-    readonly example: string;
-    /** The options it takes (besides --help). */
-    readonly options?: readonly string[];
-    /** Its exit codes, when they differ from the others'. */
-    readonly exits?: string;
-}
-
-const commands: Readonly<Record<string, Command>> = {
-    check: { synopsis: "<profile.yaml>...", does: "validate profiles and print each error with its field and value (exit 1 on any)", example: "mdb-hardening check profiles/*.yaml" },
-    rules: { synopsis: "<profile.yaml>", files: 1, does: "print the network rules derived from a profile (JSON)", example: "mdb-hardening rules profiles/yottadb.yaml" },
-    plan: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, options: ["os-family"], does: "print the hardening plan the components register as `hardening` (JSON)", example: "mdb-hardening plan profiles/yottadb.yaml --os-family rhel" },
-    render: { synopsis: "<profile.yaml> [--os-family debian|rhel]", files: 1, options: ["os-family"], does: "print exactly the host script the components run as root", example: "mdb-hardening render profiles/yottadb.yaml > host.sh" },
-    merge: { synopsis: "<profile.yaml>", files: 1, does: "print the IRIS configuration merge file of an IRIS database profile", example: "mdb-hardening merge iris.yaml > merge.cpf" },
-    "audit-cpf": { synopsis: "<profile.yaml> <iris.cpf>", files: 2, does: "print how an instance's iris.cpf deviates from the profile, each marked where the profile's merge file settles it (exit 1 on any), then what iris.lockdown leaves to do by hand", example: "mdb-hardening audit-cpf iris.yaml /usr/irissys/iris.cpf" },
-    "policy-report": {
-        synopsis: "<events.ndjson> [--output FILE] [--format junit|text] [--fail-on mandatory|advisory] [--pack NAME]",
-        files: 1,
-        options: ["output", "format", "fail-on", "pack"],
-        does: "turn the event log of `pulumi preview --policy-pack ... --event-log FILE` into JUnit XML (a test case per violating policy and resource, one per policy without violations; to --output or stdout) and a summary (stderr; stdout with --format text);"
-            + " violations below --fail-on (default mandatory) are <skipped>, not <failure>; --pack names the pack (default mdb-hardening) whose policies without violations come from this module's list when the log has no policy summary events",
-        example: "mdb-hardening policy-report events.ndjson --output junit.xml",
-        exits: "Exit codes: 0 no violation at or above --fail-on, 1 such violations, 2 usage error, 3 the event log cannot be read or shows no complete policy run (the report is still written when the run ended on an error other than a policy), or --output cannot be written.",
-    },
-};
-
-const exitCodes = "Exit codes: 0 done, 1 invalid input or deviations found, 2 usage error.";
+import { audit, formats, parseSshTarget } from "./audit";
+import { commands, exitCodes } from "./commands";
 
 function usage(): string {
-    const width = Math.max(...Object.entries(commands).map(([name, c]) => name.length + c.synopsis.length + 1));
     return [
         "usage: mdb-hardening <command> [arguments]   (mdb-hardening help <command> for more)",
         "",
-        ...Object.entries(commands).map(([name, c]) => `  ${`${name} ${c.synopsis}`.padEnd(width)}  ${c.does}`),
+        ...Object.entries(commands).map(([name, c]) => `  ${name} ${c.synopsis}\n      ${c.does}`),
         "",
         "  --version   print the version",
-        exitCodes,
+        `${exitCodes} ${Object.keys(commands).filter((n) => commands[n].exits).join(" and ")} have their own (mdb-hardening help <command>).`,
         "",
     ].join("\n");
 }
@@ -72,12 +40,12 @@ function commandHelp(name: string): string {
 }
 
 /** The package's version, from the package.json above this file (bin/ in the source tree, dist/bin/ when built). */
-function version(): string {
+function packageVersion(): string {
     for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
         const file = path.join(dir, "package.json");
         if (!existsSync(file)) continue;
         const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
-        if (pkg.name === "mdb-hardening") return `mdb-hardening ${pkg.version}\n`;
+        if (pkg.name === "mdb-hardening" && pkg.version !== undefined) return pkg.version;
     }
     throw new Error("internal: package.json not found");
 }
@@ -111,6 +79,9 @@ function main(argv: string[]): number {
                 format: { type: "string" },
                 "fail-on": { type: "string" },
                 pack: { type: "string" },
+                ssh: { type: "string" },
+                identity: { type: "string" },
+                local: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
                 version: { type: "boolean" },
             },
@@ -120,19 +91,19 @@ function main(argv: string[]): number {
     }
     const { positionals, values } = parsed;
     if (values.version) {
-        process.stdout.write(version());
+        process.stdout.write(`mdb-hardening ${packageVersion()}\n`);
         return 0;
     }
     const [first, ...rest] = positionals;
     const helpFor = first === "help" ? rest[0] : values.help ? first : undefined;
     if (first === "help" || values.help) {
         if (helpFor === undefined) process.stdout.write(usage());
-        else if (helpFor in commands) process.stdout.write(commandHelp(helpFor));
+        else if (Object.hasOwn(commands, helpFor)) process.stdout.write(commandHelp(helpFor));
         else return usageError(`unknown command ${JSON.stringify(helpFor)}`);
         return 0;
     }
     if (first === undefined) return usageError("no command given");
-    if (!(first in commands)) return usageError(`unknown command ${JSON.stringify(first)}`);
+    if (!Object.hasOwn(commands, first)) return usageError(`unknown command ${JSON.stringify(first)}`);
     const command = first;
     const files = rest;
     const wanted = commands[command].files;
@@ -149,7 +120,8 @@ function main(argv: string[]): number {
         report("arguments", new ProfileError(issues.list, "arguments"));
         return 2;
     }
-    if (command in printers) {
+    if (command === "audit") return auditCommand(files[0], osFamily, values);
+    if (Object.hasOwn(printers, command)) {
         try {
             process.stdout.write(printers[command](hardeningPlan(load(files[0]), osFamily)));
             return 0;
@@ -221,6 +193,21 @@ function policyReport(file: string, options: { output?: string; format?: string;
     }
     if (format === "junit") process.stderr.write(summaryText(report));
     return gateExitCode(report);
+}
+
+/** Checks the arguments (exit 2 before anything runs), then runs the audit (bin/audit.ts). */
+function auditCommand(profileFile: string, osFamily: OsFamily, options: { ssh?: string; identity?: string; local?: boolean; format?: string; output?: string }): number {
+    const { ssh, identity, local = false, format = "text", output } = options;
+    if ((ssh === undefined) === !local) return usageError("audit: give one of --ssh user@host[:port] and --local");
+    if (identity !== undefined && ssh === undefined) return usageError("audit: --identity goes with --ssh");
+    if (!Object.hasOwn(formats, format)) return usageError(`audit: --format must be one of ${Object.keys(formats).join(", ")} (got ${JSON.stringify(format)})`);
+    if (identity !== undefined && !existsSync(identity)) return usageError(`audit: --identity: no such file (got ${JSON.stringify(identity)})`);
+    const target = ssh === undefined ? undefined : parseSshTarget(ssh);
+    if (typeof target === "string") return usageError(`audit: ${target}`);
+    const r = audit({ profileFile, ssh: target, identity, osFamily, format, output, version: packageVersion() });
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    return r.code;
 }
 
 function report(file: string, e: unknown): void {

@@ -12,7 +12,12 @@ export { ExistingHost, type ExistingHostArgs, type SshConnection } from "./exist
 export { HostHardening, summarize, type HostHardeningArgs, type HostSummary } from "./host/hostHardening";
 export { renderHostScript, scriptDigest } from "./host/script";
 export { renderNftables } from "./host/nftables";
-export { parseSummary, parseReports, type HostRun, type HostReport } from "./host/summary";
+export { parseSummary, parseReports, type HostRun, type HostReport, type HostMode } from "./host/summary";
+export { auditReport, verdictExitCode, type AuditReport, type Result as AuditResult, type Status as AuditStatus, type Verdict as AuditVerdict } from "./report/results";
+export { auditJson } from "./report/json";
+export { auditJunit } from "./report/junit";
+export { auditSarif } from "./report/sarif";
+export { auditText } from "./report/text";
 export { renderMergeFile } from "./iris/merge";
 export { auditCpf, readInstanceEndpoints, reconcile, type Deviation, type InstanceEndpoints, type NamedServer } from "./iris/ports";
 export { parseCpf, formatCpf, getValue, setValue, sections, CpfSyntaxError, type CpfDocument, type CpfSection } from "./iris/cpf";

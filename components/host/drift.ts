@@ -9,6 +9,7 @@
  * repair (no second run to settle).
  */
 import { randomBytes } from "node:crypto";
+import { scriptCommand } from "./invocation";
 import { runOverSsh, SshError, type SshTarget } from "./ssh";
 import { parseSummary, type HostRun } from "./summary";
 
@@ -17,15 +18,6 @@ export const firstToken = "initial";
 
 /** What the script accepts as a token (lib.sh checks the same before it records one). */
 export const tokenPattern = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** The script's mode argument; none is a plain apply (user data runs it so). */
-export type ScriptMode = "drift" | `apply ${string}`;
-
-/** The command that runs the script from stdin; through sudo for another user, with the SSH client address kept (the firewall part's lock-out test reads it). */
-export function scriptCommand(user: string, mode?: ScriptMode): string {
-    const run = mode === undefined ? "bash -s" : `bash -s -- ${mode}`;
-    return user === "root" ? run : `sudo -n env SSH_CONNECTION="$SSH_CONNECTION" ${run}`;
-}
 
 /** The token the apply command carries for a checked host. */
 export function runToken(run: HostRun, fresh: () => string = () => randomBytes(8).toString("hex")): string {

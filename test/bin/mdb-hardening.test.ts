@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { commands, exitCodes } from "../../bin/commands";
 import { byHandFindings, formatByHand, renderMergeFile } from "../../components/iris/merge";
 import { applyMerge, auditAfterMerge } from "../../components/iris/apply";
 import { auditCpf } from "../../components/iris/ports";
@@ -13,7 +14,12 @@ import { parseEventLog } from "../../policies/eventLog";
 import { junitXml } from "../../policies/junit";
 import { policies } from "../../policies/list";
 import { buildReport, summaryText } from "../../policies/report";
+import { auditJson } from "../../components/report/json";
+import { auditReport } from "../../components/report/results";
+import { auditText } from "../../components/report/text";
 import { render } from "../helpers/render";
+import { outputs, validateAuditJson } from "../helpers/report/audits";
+import { fakeSsh } from "../helpers/report/fakeSsh";
 import { projectRoot } from "../helpers/example";
 import { finished, mixedRun, ndjson, noise } from "../helpers/policies/eventLogs";
 
@@ -21,10 +27,11 @@ const root = projectRoot;
 const work = mkdtempSync(path.join(tmpdir(), "mdbh-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/mdb-hardening.ts", ...args], { cwd: root, encoding: "utf8" });
+function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/mdb-hardening.ts", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+const cli = (...args: string[]) => cliWith({}, ...args);
 
 function file(name: string, text: string): string {
     const p = path.join(work, name);
@@ -61,7 +68,7 @@ describe("mdb-hardening CLI", () => {
         expect(JSON.parse(cli("plan", good, "--os-family", "rhel").stdout)).toEqual(JSON.parse(JSON.stringify(hardeningOutput(hardeningPlan(profile, "rhel")))));
         expect(cli("render", good, "--os-family", "rhel").stdout).toBe(render(profile, "rhel"));
         expect(cli("merge", good).stdout).toBe(renderMergeFile(profile));
-    });
+    }, 120_000);
 
     it("audit-cpf lists each deviation and exits 1", () => {
         const cpfPath = path.join(projectRoot, "test/fixtures/cpf/iris-2020.4-shard-linux.cpf");
@@ -156,33 +163,75 @@ describe("mdb-hardening CLI", () => {
         }, 90_000);
     });
 
+    describe("audit (its run: test/bin/audit.test.ts)", () => {
+        const ssh = fakeSsh(work);
+        const env = { PATH: `${ssh.bin}:${process.env.PATH}`, FAKE_SSH_DIR: ssh.dir };
+
+        it("one ssh session through the fake on PATH; the report on stdout, the summary on stderr, exit 1 on drift", () => {
+            ssh.host(outputs.nonCompliant);
+            const r = cliWith(env, "audit", good, "--ssh", "admin@db-1.example:2200", "--format", "json");
+            const report = auditReport(outputs.nonCompliant, { target: "admin@db-1.example:2200", mode: "check", version: "0.1.0" });
+            expect(r).toEqual({ code: 1, stdout: auditJson(report), stderr: auditText(report) });
+            expect(validateAuditJson(JSON.parse(r.stdout))).toBe(true);
+            expect(ssh.sessions()).toEqual([{
+                argv: ["-T", "-o", "BatchMode=yes", "-p", "2200", "-l", "admin", "--", "db-1.example", 'sudo -n env SSH_CONNECTION="$SSH_CONNECTION" bash -s -- check'],
+                stdin: render(profile),
+            }]);
+            ssh.host("", 255, "ssh: Could not resolve hostname db-1.example: Name or service not known\n");
+            expect(cliWith(env, "audit", good, "--ssh", "root@db-1.example")).toEqual({
+                code: 3, stdout: "", stderr: "mdb-hardening: root@db-1.example:22: the ssh session printed no report (exit 255): ssh: Could not resolve hostname db-1.example: Name or service not known\n",
+            });
+        }, 180_000);
+
+        it("usage errors before anything runs: exit 2, the option and the value named, no stack trace", () => {
+            ssh.host(outputs.compliant);
+            for (const [args, message] of [
+                [[], "audit: give one of --ssh user@host[:port] and --local"],
+                [["--ssh", "root@db", "--local"], "audit: give one of --ssh user@host[:port] and --local"],
+                [["--ssh", "root@-oProxyCommand=x"], 'audit: --ssh: the host must be a DNS name, an IPv4 address or an IPv6 address in brackets (got "root@-oProxyCommand=x")'],
+                [["--local", "--identity", good], "audit: --identity goes with --ssh"],
+                [["--ssh", "root@db", "--identity", path.join(work, "no-key")], `audit: --identity: no such file (got ${JSON.stringify(path.join(work, "no-key"))})`],
+                [["--local", "--format", "xml"], 'audit: --format must be one of text, json, junit, sarif (got "xml")'],
+                [["--local", "--format", "toString"], 'audit: --format must be one of text, json, junit, sarif (got "toString")'],
+                [["--local", "--pack", "x"], "(not --pack)"],
+            ] as const) {
+                const r = cliWith(env, "audit", good, ...args);
+                expect(r.code, args.join(" ")).toBe(2);
+                expect(r.stderr).toContain(message);
+                expect(r.stderr).not.toMatch(/\n\s+at /);
+            }
+            expect(ssh.sessions()).toEqual([]);
+        }, 180_000);
+    });
+
     it("refuses bad usage and a bad --os-family with exit 2", () => {
         expect(cli("rules").code).toBe(2);
         expect(cli("rules", good, good).code).toBe(2);
         expect(cli("frobnicate", good)).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
-        for (const args of [["--bogus"], [], ["render", "--os-family"], ["help", "nope"]]) {
+        // Names an object has from its prototype are no command either.
+        for (const args of [["--bogus"], [], ["render", "--os-family"], ["help", "nope"], ["constructor", good], ["help", "toString"]]) {
             const r = cli(...args);
             expect(r.code).toBe(2);
             expect(r.stderr).toMatch(/^mdb-hardening: /);
             expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
         }
         expect(cli("render", good, "--os-family", "arch")).toMatchObject({ code: 2, stderr: 'arguments: --os-family: must be one of: debian, rhel (got "arch")\n' });
-    }, 90_000);
+    }, 180_000);
 
     it("prints help for the whole CLI and for each command, with an example, and its version", () => {
         const all = cli("--help");
         expect(all.code).toBe(0);
-        const commands = ["check", "rules", "plan", "render", "merge", "audit-cpf", "policy-report"];
         // Each command once, the three ways of asking spread over them (each run starts a Node process).
-        commands.forEach((command, i) => {
-            expect(all.stdout).toContain(`  ${command} <${command === "policy-report" ? "events.ndjson" : "profile.yaml"}>`);
+        Object.entries(commands).forEach(([command, c], i) => {
+            expect(all.stdout).toContain(`\n  ${command} ${c.synopsis}\n      ${c.does}\n`);
             const r = cli(...[["help", command], [command, "--help"], [command, "-h"]][i % 3]);
             expect(r).toMatchObject({ code: 0, stderr: "" });
             expect(r.stdout).toMatch(new RegExp(`^usage: mdb-hardening ${command} [^\n]+\n\n[^\n]+\.\n\nexample: mdb-hardening ${command} `));
-            expect(r.stdout).toContain(command === "policy-report" ? "Exit codes: 0 no violation at or above --fail-on, 1 such violations, 2 usage error, 3 " : "Exit codes: 0 done, 1 ");
+            expect(r.stdout).toContain(c.exits ?? exitCodes);
         });
+        expect(Object.keys(commands)).toEqual(["check", "rules", "plan", "render", "merge", "audit-cpf", "audit", "policy-report"]);
         expect(cli("help").stdout).toBe(all.stdout);
         const { version } = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
         expect(cli("--version")).toMatchObject({ code: 0, stdout: `mdb-hardening ${version}\n` });
-    }, 90_000);
+    }, 240_000);
 });

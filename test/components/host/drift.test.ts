@@ -5,7 +5,8 @@
  */
 import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkDrift, firstToken, runToken, scriptCommand } from "../../../components/host/drift";
+import { checkDrift, firstToken, runToken } from "../../../components/host/drift";
+import { scriptCommand } from "../../../components/host/invocation";
 import { parseSummary } from "../../../components/host/summary";
 import { fakeHostKeys, startFakeHost, type FakeHost } from "../../helpers/fakeSshHost";
 
