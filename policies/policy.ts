@@ -9,6 +9,7 @@
 import type {
     Policy,
     PolicyConfigSchema,
+    PolicyResource,
     ReportViolation,
     ResourceValidation,
     ResourceValidationArgs,
@@ -17,6 +18,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { controls, databaseSrg, type Control, type ControlId } from "../components/controls";
+import { StackView } from "./resources";
 import { configuredWaivers, describeWaiver, notAppliedNote, today, waiverFor, waiversInEffectName, waiversProperty } from "./waivers";
 
 /** A policy as a rule module writes it: its control (components/controls.ts) gives severity, tags, framework and url. */
@@ -62,7 +64,7 @@ export function resourcePolicy<const N extends string>({ control, ...policy }: D
     };
 }
 
-/** A stack policy's violation on a resource with an active waiver is dropped (waivers-in-effect lists it). */
+/** A stack policy's violation on a resource with an active waiver, its own or its owner's (resources.ts ownerProperties), is dropped (waivers-in-effect lists it). */
 export function stackPolicy<const N extends string>({ control, ...policy }: Declared<StackValidationPolicy> & { name: N }): StackValidationPolicy & { name: N } {
     const validate = policy.validateStack;
     const listing = policy.name === waiversInEffectName;
@@ -72,12 +74,16 @@ export function stackPolicy<const N extends string>({ control, ...policy }: Decl
         configSchema: withWaivers(policy.configSchema),
         // The waiver listing reports waivers; it is not itself waivable.
         validateStack: listing ? validate : (args, report) => {
-            const props = new Map(args.resources.map((r) => [r.urn, r.props]));
+            const view = new StackView(args.resources);
             const [configured, day] = [configuredWaivers(args), today()];
+            const waiverOf = (r: PolicyResource) => waiverFor(policy.name, r.urn, r.props, configured, day);
             return validate(args, (message, urn) => {
-                const waiver = urn === undefined ? undefined : waiverFor(policy.name, urn, props.get(urn), configured, day);
-                if (waiver?.active) return;
-                report(message + notAppliedNote(waiver), urn);
+                const resource = urn === undefined ? undefined : view.byUrn(urn);
+                const own = urn === undefined ? undefined : waiverFor(policy.name, urn, resource?.props, configured, day);
+                // A resource without an active waiver of its own takes the one of what it belongs to (a rule its group's, an association its instance's).
+                const waivers = [own, ...(own?.active || !resource ? [] : view.ownersOf(resource).map(waiverOf))];
+                if (waivers.some((w) => w?.active)) return;
+                report(message + notAppliedNote(waivers.find((w) => w !== undefined)), urn);
             });
         },
     };

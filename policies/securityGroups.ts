@@ -41,7 +41,7 @@ function coveringRules(rules: readonly SgRule[], direction: Direction, endpoints
 interface WorldConfig {
     additionalPorts: { port: number; protocol: Protocol }[];
 }
-const worldProperties: Properties<WorldConfig> = {
+export const worldProperties: Properties<WorldConfig> = {
     additionalPorts: {
         type: "array",
         items: {
@@ -56,7 +56,7 @@ const worldProperties: Properties<WorldConfig> = {
 };
 /** SSH is administration, not a database endpoint; `ssh-from-admin-networks-only` governs it. */
 const worldEndpoints: readonly Endpoint[] = sensitivePorts.filter((p) => p.name !== "ssh");
-const worldConfig = configReader(worldProperties, (c): Endpoint[] => [
+export const worldConfig = configReader(worldProperties, (c): Endpoint[] => [
     ...worldEndpoints,
     ...c.additionalPorts.map((p) => ({ name: "configured", port: p.port, protocol: p.protocol })),
 ]);
