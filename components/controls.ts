@@ -57,6 +57,7 @@ export const controls = {
     "MDBH-AWS-005": { title: "Volumes attached to a database host are encrypted", severity: "high", source: awsBaseline },
     "MDBH-AWS-006": { title: "No Elastic IP on a database host", severity: "critical", source: `${gtm}: not for "a machine ... subject to direct attack"` },
     "MDBH-PACK-001": { title: "Every waiver stays visible", severity: "low", source: "mdb-hardening: an exception to a policy is evidence an auditor asks for" },
+    "MDBH-PACK-002": { title: "The latest hardening run has no unwaived findings at or above a set severity", severity: "high", source: "mdb-hardening host script report: a finding is what the profile wants and the host does not have, left unchanged" },
     "MDBH-HOST-001": { title: "Every database host is hardened by a component", severity: "high", source: `"Killing Daemons"; ${gtm}, "chgrp -R group $gtm_dist; chmod -R o-rwx $gtm_dist"`, srg: srg.portsProtocolsServices },
 } as const satisfies Record<`MDBH-${string}`, Control>;
 

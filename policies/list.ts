@@ -5,11 +5,12 @@
 import { noWorldIngressCombined } from "./combinedSources";
 import { instancePolicies } from "./instances";
 import { irisServicesMatchPorts } from "./irisServices";
+import { hardeningRunWithoutFindings } from "./results";
 import { securityGroupPolicies } from "./securityGroups";
 import { stackPolicies } from "./stack";
 import { waiversInEffectPolicy } from "./waiversInEffect";
 
-const checks = [...securityGroupPolicies, noWorldIngressCombined, ...instancePolicies, ...stackPolicies, irisServicesMatchPorts];
+const checks = [...securityGroupPolicies, noWorldIngressCombined, ...instancePolicies, ...stackPolicies, irisServicesMatchPorts, hardeningRunWithoutFindings];
 export const policies = [...checks, waiversInEffectPolicy(checks.map((p) => p.name))];
 export type PolicyName = (typeof policies)[number]["name"];
 
