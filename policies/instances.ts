@@ -228,7 +228,8 @@ export const databaseHostAttachedVolumesEncrypted = stackPolicy({
         for (const attachment of view.referencing(awsTypes.volumeAttachment, "instanceId", host)) {
             // A volume given by a literal id, or from another stack, is not in propertyDependencies: nothing to judge.
             for (const volume of fromProperty(attachment, "volumeId", awsTypes.volume)) {
-                if (volume.props.encrypted !== true) report(`${volume.name} is attached to ${host.name} by ${attachment.name} and is not encrypted.`, volume.urn);
+                // Reported on the attachment: it takes the waiver of the host or of the volume (resources.ts ownerProperties).
+                if (volume.props.encrypted !== true) report(`${volume.name} is attached to ${host.name} by ${attachment.name} and is not encrypted.`, attachment.urn);
             }
         }
     }),
