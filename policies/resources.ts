@@ -141,7 +141,7 @@ export class StackView {
     }
 
     databaseHosts(tag: TagMatch): PolicyResource[] {
-        return this.ofType(awsTypes.instance).filter((r) => hasTag(r.props, tag));
+        return [...this.ofType(awsTypes.instance), ...this.ofType(nativeTypes.instance)].filter((r) => hasTag(r.props, tag));
     }
 }
 

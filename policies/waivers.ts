@@ -8,6 +8,7 @@
  */
 import { waiverTags } from "../components/catalog";
 import type { Property, Props } from "./policy";
+import { tagValue } from "./tags";
 
 export interface ConfiguredWaiver {
     readonly urn: string;
@@ -75,9 +76,9 @@ export function waiversOf(urn: string, props: Props | undefined, configured: rea
     for (const w of configured) {
         if (w.urn === urn) for (const policy of w.policies) out.push(judge(policy, w.reason, w.until, "config waivers", day));
     }
-    const tags = props?.tags;
-    const named = typeof tags?.[waiverTags.policies] === "string" ? (tags[waiverTags.policies] as string).split(/\s+/).filter(Boolean) : [];
-    for (const policy of named) out.push(judge(policy, tags[waiverTags.reason], tags[waiverTags.until], `tag ${waiverTags.policies}`, day));
+    const waived = tagValue(props, waiverTags.policies);
+    const named = typeof waived === "string" ? waived.split(/\s+/).filter(Boolean) : [];
+    for (const policy of named) out.push(judge(policy, tagValue(props, waiverTags.reason), tagValue(props, waiverTags.until), `tag ${waiverTags.policies}`, day));
     return out;
 }
 
