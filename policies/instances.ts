@@ -10,7 +10,7 @@
  */
 import type { PolicyResource, ReportViolation, StackValidation } from "@pulumi/policy";
 import { databaseHostTag, hasTag, type TagMatch } from "./config";
-import { configReader, forTypes, resourcePolicy, schemaOf, stackPolicy, type Properties, type Props } from "./policy";
+import { configReader, forTypes, notApplicable, resourcePolicy, schemaOf, stackPolicy, type Properties, type Props } from "./policy";
 import { awsTypes, fromProperty, nativeTypes, StackView } from "./resources";
 
 interface HostConfig {
@@ -73,7 +73,7 @@ function isFalse(value: unknown): boolean {
 /** A validation for tagged database hosts among `types`; every other resource is not applicable. */
 function forDatabaseHosts(types: readonly string[], validate: (props: Props, report: (message: string) => void, type: string) => void) {
     return forTypes(types, (props, args, report) => {
-        if (!isDatabaseHost(args)) args.notApplicable("not tagged as a database host");
+        if (!isDatabaseHost(args)) notApplicable(args, "not tagged as a database host");
         validate(props, report, args.type);
     });
 }

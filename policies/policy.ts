@@ -40,9 +40,15 @@ function withWaivers(schema: PolicyConfigSchema | undefined): PolicyConfigSchema
     return { ...schema, properties: { ...schema?.properties, waivers: waiversProperty as unknown as PolicyConfigSchema["properties"][string] } };
 }
 
-/** A resource with an active waiver of this policy is not applicable; one whose waiver is not applied says why in each violation. */
+/**
+ * A resource of another type, or with an active waiver of this policy, is not applicable; one
+ * whose waiver is not applied says why in each violation. The type is checked first: most
+ * resources of a stack are of types a policy does not read, and that check costs nothing.
+ */
 function waivable(name: string, validate: ResourceValidation): ResourceValidation {
+    const { accepted, reason } = validate as Partial<TypedValidation>;
     return (args, report) => {
+        if (accepted && !accepted.has(args.type)) notApplicable(args, reason!);
         const waiver = waiverFor(name, args.urn, args.props, configuredWaivers(args), today());
         if (waiver?.active) args.notApplicable(describeWaiver(waiver));
         const note = notAppliedNote(waiver);
@@ -124,17 +130,40 @@ export function configReader<C extends object, Parsed>(
 /** Resource properties as policies receive them: plain data behind the SDK's unknown-checking proxy. */
 export type Props = Record<string, any>;
 
-/** A validation for the given type tokens; every other resource is reported as not applicable. */
+/** Errors `args.notApplicable` threw, per thrower and reason. */
+const notApplicableErrors = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * `args.notApplicable(reason)` for the resource policies' per-resource reasons. The SDK builds a
+ * new Error (with a stack trace, ~10 µs) on every call, and its runtime reads only the error's
+ * type and reason: the first one thrown for a reason is thrown again.
+ */
+export function notApplicable(args: { notApplicable(reason?: string): never }, reason: string): never {
+    let byReason = notApplicableErrors.get(args.notApplicable);
+    if (!byReason) notApplicableErrors.set(args.notApplicable, (byReason = new Map()));
+    if (byReason.has(reason)) throw byReason.get(reason);
+    try {
+        args.notApplicable(reason);
+    } catch (e) {
+        byReason.set(reason, e);
+        throw e;
+    }
+    throw new Error(`internal: notApplicable("${reason}") returned`);
+}
+
+/** A validation that reads only some resource types; resourcePolicy reports the others as not applicable. */
+interface TypedValidation extends ResourceValidation {
+    readonly accepted: ReadonlySet<string>;
+    readonly reason: string;
+}
+
+/** A validation for the given type tokens; every other resource is reported as not applicable (by resourcePolicy). */
 export function forTypes(
     types: readonly string[],
     validate: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void,
 ): ResourceValidation {
-    const accepted = new Set(types);
-    const reason = `applies to ${types.join(", ")}`;
-    return (args, report) => {
-        if (!accepted.has(args.type)) args.notApplicable(reason);
-        validate(args.props, args, report);
-    };
+    const typed: ResourceValidation = (args, report) => validate(args.props, args, report);
+    return Object.assign(typed, { accepted: new Set(types), reason: `applies to ${types.join(", ")}` }) satisfies TypedValidation;
 }
 
 /** The stack name, from a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): the one place every policy can read it. */

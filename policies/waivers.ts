@@ -48,9 +48,17 @@ export function notAppliedNote(waiver: Waiver | undefined): string {
     return waiver && !waiver.active ? ` (waiver not applied: ${waiver.why})` : "";
 }
 
-/** Today as YYYY-MM-DD in UTC. */
+const dayMs = 86_400_000;
+let cachedDay = { start: 0, end: 0, day: "" };
+
+/** Today as YYYY-MM-DD in UTC (formatted once per day: policies ask for every resource). */
 export function today(): string {
-    return new Date().toISOString().slice(0, 10);
+    const now = Date.now();
+    if (now < cachedDay.start || now >= cachedDay.end) {
+        const start = now - (now % dayMs);
+        cachedDay = { start, end: start + dayMs, day: new Date(start).toISOString().slice(0, 10) };
+    }
+    return cachedDay.day;
 }
 
 function isDate(value: string): boolean {
