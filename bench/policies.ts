@@ -1,21 +1,32 @@
 /**
- * Throughput of the whole policy pack on a synthetic 10,000-resource stack, through the
- * @pulumi/policy runtime's own handlers (deserialization, unknown-checking proxy, config and
- * not-applicable handling included; gRPC transport excluded):
+ * Throughput of the policy pack on a synthetic 10,000-resource stack, through the @pulumi/policy
+ * runtime's own handlers (deserialization, unknown-checking proxy, config and not-applicable
+ * handling included; gRPC transport excluded), side by side with @pulumi/awsguard 0.3.1, in
+ * CPU time of the benchmark's process (all times below are CPU milliseconds):
  *  - analyze: every resource policy on every resource, one call per resource, as in a preview;
  *  - analyzeStack: every stack policy once over all resources, as at the end of a preview.
- * A resource-check is one policy looking at one resource. The same run with policies that do
- * nothing gives the runtime's own share. Results go to bench/results/policies.json.
+ * A resource-check is one policy looking at one resource. Each policy set also runs with its
+ * policies' checks replaced by ones that do nothing (same types, so the runtime takes the same
+ * path): that time is the runtime's own (deserialization and bookkeeping), the rest is policy time.
+ *
+ * awsguard 0.3.1 (bench/package.json, installed by `npm run bench:policies`, not by the package)
+ * has no security-group policies; its EC2 policies are taken from its `compute` module as plain
+ * policy objects, without constructing its pack (which would start a policy server). Comparable:
+ * `ec2-instance-no-public-ip` ~ database-host-no-public-ip, `encrypted-volumes` ~
+ * database-host-encrypted-volumes; its other two EC2 policies (detailed monitoring, volume in use)
+ * have no counterpart and run in the "awsguard EC2" set. Runs of the sets are interleaved, and
+ * the best of five is kept. Results go to bench/results/policies.json.
  *
  * Run: npm run bench:policies [-- <resources>]
  */
+import type { Policies, ResourceValidationPolicy } from "@pulumi/policy";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { performance } from "node:perf_hooks";
 import { componentTypes, databaseHostRole, hostTags, irisEndpoints, osEndpoints } from "../components/catalog";
 import { hardeningOutput, hardeningPlan } from "../components/plan";
 import { validateProfile } from "../components/profile";
+import { databaseHostEncryptedVolumes, databaseHostNoPublicIp } from "../policies/instances";
 import { ruleTypes } from "../policies/network";
 import { policies } from "../policies/pack";
 import { awsTypes } from "../policies/resources";
@@ -70,48 +81,100 @@ function syntheticStack(resources: number): Resource[] {
     return stack.slice(0, resources);
 }
 
+/** awsguard 0.3.1's EC2 policy objects, from bench/node_modules (its own @pulumi/aws 4 and @pulumi/policy). */
+function awsguardEc2(): Record<string, ResourceValidationPolicy> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compute = require(path.join(__dirname, "node_modules", "@pulumi", "awsguard", "compute")) as Record<string, ResourceValidationPolicy>;
+    const { ec2InstanceNoPublicIP, encryptedVolumes, ec2InstanceDetailedMonitoringEnabled, ec2VolumeInUse } = compute;
+    return { ec2InstanceNoPublicIP, encryptedVolumes, ec2InstanceDetailedMonitoringEnabled, ec2VolumeInUse };
+}
+
+/** The same policies with checks that do nothing, keeping the type a validation is tied to (the runtime skips other types unread). */
+function noop(set: Policies): Policies {
+    const nothing = (v: unknown) => Object.assign(() => undefined, { __pulumiType: (v as { __pulumiType?: string }).__pulumiType });
+    return set.map((p) => ("validateStack" in p
+        ? { ...p, validateStack: () => undefined }
+        : { ...p, validateResource: Array.isArray(p.validateResource) ? p.validateResource.map(nothing) : nothing(p.validateResource), remediateResource: undefined }));
+}
+
+interface Run {
+    analyzeMs: number;
+    analyzeStackMs: number;
+    violations: number;
+}
+
 async function main(): Promise<void> {
     const count = Number(process.argv[2] ?? 10_000);
-    const resourcePolicies = policies.filter((p) => !("validateStack" in p)).length;
-    const stackPolicies = policies.length - resourcePolicies;
     const stack = syntheticStack(count);
     // Requests are what the engine sends: built outside the timed region.
     const requests = stack.map((r) => SdkAnalyzer.analyzeRequest(r));
     const stackRequest = SdkAnalyzer.stackRequest(stack);
-    const measure = async (sdk: SdkAnalyzer) => {
-        const run = async () => {
-            let violations = 0;
-            const t0 = performance.now();
-            for (const request of requests) violations += (await sdk.analyze(request)).diagnostics.length;
-            const t1 = performance.now();
-            violations += (await sdk.analyzeStack(stackRequest)).diagnostics.length;
-            const t2 = performance.now();
-            return { analyzeMs: t1 - t0, analyzeStackMs: t2 - t1, violations };
-        };
-        await run(); // warm-up: JIT and the pack's config caches
-        const runs = [];
-        for (let i = 0; i < 3; i++) runs.push(await run());
-        return { runs, best: runs.reduce((a, b) => (a.analyzeMs + a.analyzeStackMs <= b.analyzeMs + b.analyzeStackMs ? a : b)) };
+    const guard = awsguardEc2();
+    const sets: Record<string, Policies> = {
+        "mdb-hardening": policies,
+        "mdb-hardening comparable": [databaseHostNoPublicIp, databaseHostEncryptedVolumes],
+        "awsguard comparable": [guard.ec2InstanceNoPublicIP, guard.encryptedVolumes],
+        "awsguard EC2": Object.values(guard),
     };
-    const { runs, best } = await measure(new SdkAnalyzer(policies));
-    const noop = policies.map((p) => ("validateStack" in p ? { ...p, validateStack: () => undefined } : { ...p, validateResource: () => undefined, remediateResource: undefined }));
-    const baseline = (await measure(new SdkAnalyzer(noop))).best;
-
-    const checks = { analyze: count * resourcePolicies, analyzeStack: count * stackPolicies };
-    const totalMs = best.analyzeMs + best.analyzeStackMs;
+    // The comparable sets again on the stack's instances alone: the resources both packs' policies read.
+    const instances = stack.filter((r) => r.type === awsTypes.instance).map((r) => SdkAnalyzer.analyzeRequest(r));
+    const analyzers = [
+        ...Object.entries(sets).map(([name, set]) => ({ name, set, requests })),
+        ...["mdb-hardening comparable", "awsguard comparable"].map((name) => ({ name: `${name}, instances only`, set: sets[name], requests: instances })),
+    ].map((a) => ({ ...a, real: new SdkAnalyzer(a.set), runtime: new SdkAnalyzer(noop(a.set)) }));
+    // CPU time of this process, not wall time: on a shared machine the wall clock also counts the time other processes had the CPU.
+    const cpuMs = () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+    };
+    const run = async (sdk: SdkAnalyzer, set: Policies, requests: readonly ReturnType<typeof SdkAnalyzer.analyzeRequest>[]): Promise<Run> => {
+        let violations = 0;
+        const t0 = cpuMs();
+        for (const request of requests) violations += (await sdk.analyze(request)).diagnostics.length;
+        const t1 = cpuMs();
+        if (set.some((p) => "validateStack" in p)) violations += (await sdk.analyzeStack(stackRequest)).diagnostics.length;
+        const t2 = cpuMs();
+        return { analyzeMs: t1 - t0, analyzeStackMs: t2 - t1, violations };
+    };
+    const best = (runs: Run[]) => runs.reduce((a, b) => (a.analyzeMs + a.analyzeStackMs <= b.analyzeMs + b.analyzeStackMs ? a : b));
+    const runs = new Map(analyzers.map((a) => [a.name, { real: [] as Run[], runtime: [] as Run[] }]));
+    // Warm-up (JIT, the pack's config caches), then five interleaved rounds.
+    for (let round = 0; round < 6; round++) {
+        for (const a of analyzers) {
+            const real = await run(a.real, a.set, a.requests);
+            const runtime = await run(a.runtime, a.set, a.requests);
+            if (round > 0) runs.get(a.name)!.real.push(real), runs.get(a.name)!.runtime.push(runtime);
+        }
+    }
     const results = {
         date: new Date().toISOString(),
         node: process.version,
         cpu: `${os.cpus()[0]?.model ?? "unknown"} (${os.cpus().length} cores)`,
+        loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
         resources: count,
-        policies: { resource: resourcePolicies, stack: stackPolicies },
-        violationsReported: best.violations,
-        analyze: { ms: round(best.analyzeMs), resourcesPerSecond: rate(count, best.analyzeMs), resourceChecksPerSecond: rate(checks.analyze, best.analyzeMs) },
-        analyzeStack: { ms: round(best.analyzeStackMs), resourceChecksPerSecond: rate(checks.analyzeStack, best.analyzeStackMs) },
-        total: { ms: round(totalMs), resourceChecks: checks.analyze + checks.analyzeStack, resourceChecksPerSecond: rate(checks.analyze + checks.analyzeStack, totalMs) },
-        runsMs: runs.map((r) => round(r.analyzeMs + r.analyzeStackMs)),
-        /** The same calls with policies that do nothing: the runtime's deserialization and bookkeeping. */
-        runtimeOnlyMs: { analyze: round(baseline.analyzeMs), analyzeStack: round(baseline.analyzeStackMs) },
+        sets: Object.fromEntries(analyzers.map(({ name, set, requests: sent }) => {
+            const { real, runtime } = runs.get(name)!;
+            const [r, base] = [best(real), best(runtime)];
+            const resourcePolicies = set.filter((p) => !("validateStack" in p)).length;
+            const checks = sent.length * set.length;
+            const totalMs = r.analyzeMs + r.analyzeStackMs;
+            const runtimeMs = base.analyzeMs + base.analyzeStackMs;
+            const policyMs = Math.max(0, totalMs - runtimeMs);
+            return [name, {
+                resources: sent.length,
+                policies: { resource: resourcePolicies, stack: set.length - resourcePolicies, names: set.map((p) => p.name) },
+                violationsReported: r.violations,
+                resourceChecks: checks,
+                totalMs: round(totalMs),
+                runtimeMs: round(runtimeMs),
+                policyMs: round(policyMs),
+                analyze: { ms: round(r.analyzeMs), runtimeMs: round(base.analyzeMs) },
+                analyzeStack: { ms: round(r.analyzeStackMs), runtimeMs: round(base.analyzeStackMs) },
+                resourceChecksPerSecond: rate(checks, totalMs),
+                policyNsPerResourceCheck: Math.round((policyMs * 1e6) / checks),
+                runsMs: real.map((x) => round(x.analyzeMs + x.analyzeStackMs)),
+            }];
+        })),
     };
     const file = path.join(__dirname, "results", "policies.json");
     mkdirSync(path.dirname(file), { recursive: true });

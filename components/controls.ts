@@ -55,6 +55,7 @@ export const policyControls = {
     "MDBH-NET-004": { title: "Legacy services (telnet, SNMP, rpcbind, NFS) closed", severity: "high", source: "\"Killing Daemons\" (portmap, nfslock, inetd, snmpd); " + `${iris}, "SNMP"`, srg: srg.portsProtocolsServices },
     "MDBH-NET-005": { title: "SSH only from the administration networks", severity: "high", source: `${yottadb}, "restrict access to those who legitimately need it"` },
     "MDBH-NET-006": { title: "License traffic only between declared peers", severity: "medium", source: `${iris}, "IP Protocols" (license server)` },
+    "MDBH-NET-007": { title: "No world ingress to a database port through a group's rules and prefix lists taken together", severity: "critical", source: `${iris}, "IP Protocols"; ${yottadb}, "permit only legitimate accesses"`, srg: srg.portsProtocolsServices },
     "MDBH-IRIS-001": { title: "An IRIS host's firewall rules follow the services its profile turns on and off", severity: "high", source: `${iris}: turn off what is not used (ECP, the private web server, the monitor service); InterSystems "Locked Down" security level`, srg: srg.portsProtocolsServices },
     "MDBH-AWS-001": { title: "No public IPv4 address on a database host", severity: "critical", source: `${gtm}: not for "a machine ... subject to direct attack"` },
     "MDBH-AWS-002": { title: "IMDSv2 required on a database host", severity: "high", source: awsBaseline, url: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html" },
@@ -63,6 +64,7 @@ export const policyControls = {
     "MDBH-AWS-005": { title: "Volumes attached to a database host are encrypted", severity: "high", source: awsBaseline },
     "MDBH-AWS-006": { title: "No Elastic IP on a database host", severity: "critical", source: `${gtm}: not for "a machine ... subject to direct attack"` },
     "MDBH-PACK-001": { title: "Every waiver stays visible", severity: "low", source: "mdb-hardening: an exception to a policy is evidence an auditor asks for" },
+    "MDBH-PACK-002": { title: "The latest hardening run has no unwaived findings at or above a set severity", severity: "high", source: "mdb-hardening host script report: a finding is what the profile wants and the host does not have, left unchanged" },
     "MDBH-HOST-001": { title: "Every database host is hardened by a component", severity: "high", source: `"Killing Daemons"; ${gtm}, "chgrp -R group $gtm_dist; chmod -R o-rwx $gtm_dist"`, srg: srg.portsProtocolsServices },
 } as const satisfies Record<`MDBH-${string}`, Control>;
 

@@ -10,6 +10,7 @@ import { productionEnvironment } from "../components/profile/model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { parseNetworks, type Network } from "./network";
 import { stackNameOf, type Property, type Props } from "./policy";
+import { tagValue } from "./tags";
 
 export interface TagMatch {
     readonly key: string;
@@ -31,7 +32,7 @@ export const databaseHostTag: Property<TagMatch> = {
 };
 
 export function hasTag(props: Props, tag: TagMatch): boolean {
-    return props.tags?.[tag.key] === tag.value;
+    return tagValue(props, tag.key) === tag.value;
 }
 
 /** A list of CIDRs. The pattern only screens the shape; `parseNetworks` checks each value fully. */

@@ -1,17 +1,17 @@
 /**
  * Database-host policies: EC2 instances, spot instance requests and launch templates (and EBS
- * volumes) that carry the database-host tag; a launch template also by the tags it gives the
- * instances it launches.
+ * volumes), of the aws provider and aws-native, that carry the database-host tag; a launch
+ * template also by the tags it gives the instances it launches.
  *
  * The components tag every host they create (`hostTags.role` = `databaseHostRole`); stacks
  * that build hosts themselves name their own tag in `databaseHostTag`. Resource policies see a
  * resource's inputs before it is created; the subnet policy is a stack policy because only the
  * whole stack shows which subnet, route table and gateway belong together.
  */
-import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidation } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, StackValidation } from "@pulumi/policy";
 import { databaseHostTag, hasTag, type TagMatch } from "./config";
-import { configReader, forTypes, resourcePolicy, schemaOf, stackPolicy, type Properties, type Props } from "./policy";
-import { awsTypes, fromProperty, StackView } from "./resources";
+import { configReader, forTypes, notApplicable, resourcePolicy, schemaOf, stackPolicy, type Properties, type Props } from "./policy";
+import { awsTypes, fromProperty, nativeTypes, StackView } from "./resources";
 
 interface HostConfig {
     databaseHostTag: TagMatch;
@@ -19,21 +19,50 @@ interface HostConfig {
 const hostProperties: Properties<HostConfig> = { databaseHostTag };
 const hostTagOf = configReader(hostProperties, (c) => c.databaseHostTag);
 
-/** Resources that are EC2 instances, or launch them, with an instance's own properties. */
-const instanceTypes: readonly string[] = [awsTypes.instance, awsTypes.spotInstanceRequest];
+/**
+ * How each host-making resource holds an instance's settings: where they are (a launch template's
+ * in its data), how it asks for a public address (a flag of its own, or per network interface)
+ * and how it maps volumes (root and EBS devices, or block device mappings). The aws-native shapes
+ * follow the CloudFormation schemas of AWS::EC2::Instance and AWS::EC2::LaunchTemplate.
+ */
+interface HostShape {
+    readonly settings: (props: Props) => Props;
+    readonly publicIp: "flag" | "interfaces";
+    readonly volumes: "devices" | "mappings";
+    /** Launch templates: the instances they launch are database hosts by their tag specifications. */
+    readonly launches?: { readonly who: string; readonly ownTagSpecifications: boolean };
+}
+const asIs = (props: Props) => props;
+const classicInstance: HostShape = { settings: asIs, publicIp: "flag", volumes: "devices" };
+const hostShapes: Readonly<Record<string, HostShape>> = {
+    [awsTypes.instance]: classicInstance,
+    [awsTypes.spotInstanceRequest]: classicInstance,
+    [awsTypes.launchTemplate]: { settings: asIs, publicIp: "interfaces", volumes: "mappings", launches: { who: "launched hosts get", ownTagSpecifications: false } },
+    [nativeTypes.instance]: { settings: asIs, publicIp: "interfaces", volumes: "mappings" },
+    // Its own tags are tag specifications of resource type launch-template; the instances' are in its data.
+    [nativeTypes.launchTemplate]: { settings: (props) => props.launchTemplateData ?? {}, publicIp: "interfaces", volumes: "mappings", launches: { who: "launched hosts get", ownTagSpecifications: true } },
+};
+const hostTypes = Object.keys(hostShapes);
+const volumeTypes: readonly string[] = [awsTypes.volume, nativeTypes.volume];
+
+function taggedSpecification(specs: unknown, tag: TagMatch, resourceTypes: readonly (string | undefined)[]): boolean {
+    return Array.isArray(specs) && [...specs].some((spec: Props) => resourceTypes.includes(spec.resourceType) && hasTag(spec, tag));
+}
 
 /**
  * A database host, or a launch template that makes one: by its own tags, or for a launch template
  * also by the tags it gives the instances it launches (`tagSpecifications`).
  */
-function isDatabaseHost(args: ResourceValidationArgs): boolean {
+function isDatabaseHost(args: { type: string; props: Props; getConfig<T extends object>(): T }): boolean {
     const tag = hostTagOf(args);
     if (hasTag(args.props, tag)) return true;
-    return args.type === awsTypes.launchTemplate && [...(args.props.tagSpecifications ?? [])]
-        .some((spec: Props) => (spec.resourceType === undefined || spec.resourceType === "instance") && hasTag(spec, tag));
+    const launches = hostShapes[args.type]?.launches;
+    if (!launches) return false;
+    if (launches.ownTagSpecifications && taggedSpecification(args.props.tagSpecifications, tag, ["launch-template"])) return true;
+    return taggedSpecification(hostShapes[args.type].settings(args.props).tagSpecifications, tag, [undefined, "instance"]);
 }
 
-/** Launch template booleans are strings in the provider's schema ("true"/"false"). */
+/** Launch template booleans are strings in the aws provider's schema ("true"/"false"); CloudFormation's are booleans. */
 function isTrue(value: unknown): boolean {
     return value === true || value === "true";
 }
@@ -44,7 +73,7 @@ function isFalse(value: unknown): boolean {
 /** A validation for tagged database hosts among `types`; every other resource is not applicable. */
 function forDatabaseHosts(types: readonly string[], validate: (props: Props, report: (message: string) => void, type: string) => void) {
     return forTypes(types, (props, args, report) => {
-        if (!isDatabaseHost(args)) args.notApplicable("not tagged as a database host");
+        if (!isDatabaseHost(args)) notApplicable(args, "not tagged as a database host");
         validate(props, report, args.type);
     });
 }
@@ -55,16 +84,17 @@ export const databaseHostNoPublicIp = resourcePolicy({
     description: "A database host is not given a public IPv4 address.",
     control: "MDBH-AWS-001",
     enforcementLevel: "mandatory",
-    remediationSteps: "Set associatePublicIpAddress: false on the instance (the DatabaseHost component does) and reach it through the admin networks. Changing it replaces the instance, so the policy does not remediate it.",
+    remediationSteps: "Set associatePublicIpAddress: false on the instance (the DatabaseHost component does), or on a network interface of a launch template or aws-native instance, and reach it through the admin networks. Changing it replaces the instance, so the policy does not remediate it.",
     configSchema: schemaOf(hostProperties),
-    validateResource: forDatabaseHosts([...instanceTypes, awsTypes.launchTemplate], (props, report, type) => {
-        if (type === awsTypes.launchTemplate) {
-            const interfaces: Props[] = [...(props.networkInterfaces ?? [])];
+    validateResource: forDatabaseHosts(hostTypes, (props, report, type) => {
+        const shape = hostShapes[type];
+        if (shape.publicIp === "interfaces") {
+            const interfaces: Props[] = [...(shape.settings(props).networkInterfaces ?? [])];
             interfaces.forEach((ni, i) => {
                 if (isTrue(ni.associatePublicIpAddress)) report(`networkInterfaces[${i}].associatePublicIpAddress is true.`);
             });
             if (!interfaces.some((ni) => isFalse(ni.associatePublicIpAddress))) {
-                report("no networkInterfaces entry sets associatePublicIpAddress to false, so the subnet decides whether launched hosts get a public address.");
+                report(`no networkInterfaces entry sets associatePublicIpAddress to false, so the subnet decides whether ${shape.launches?.who ?? "the host gets"} a public address.`);
             }
             return;
         }
@@ -91,15 +121,18 @@ export const databaseHostImdsv2 = resourcePolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Set metadataOptions.httpTokens: \"required\". The change is made in place; with enforcement level \"remediate\" the policy sets it itself. Software on the host that still uses IMDSv1 must move to an SDK that speaks IMDSv2.",
     configSchema: schemaOf(hostProperties),
-    validateResource: forDatabaseHosts([...instanceTypes, awsTypes.launchTemplate], (props, report) => {
-        if (!requiresImdsv2(props.metadataOptions)) report("metadataOptions.httpTokens is not \"required\", so IMDSv1 answers without a session token.");
+    validateResource: forDatabaseHosts(hostTypes, (props, report, type) => {
+        if (!requiresImdsv2(hostShapes[type].settings(props).metadataOptions)) report("metadataOptions.httpTokens is not \"required\", so IMDSv1 answers without a session token.");
     }),
     // Safe and unambiguous: an in-place update that keeps every other metadata option.
     remediateResource: (args) => {
-        if (![...instanceTypes, awsTypes.launchTemplate].includes(args.type) || !isDatabaseHost(args)) return undefined;
-        const options: Props | undefined = args.props.metadataOptions;
+        if (!hostShapes[args.type] || !isDatabaseHost(args)) return undefined;
+        // Set in place: copying the props would read (and trip over) preview unknowns elsewhere in them.
+        if (args.type === nativeTypes.launchTemplate && args.props.launchTemplateData === undefined) args.props.launchTemplateData = {};
+        const settings = hostShapes[args.type].settings(args.props);
+        const options: Props | undefined = settings.metadataOptions;
         if (requiresImdsv2(options)) return undefined;
-        args.props.metadataOptions = { ...options, httpTokens: "required" };
+        settings.metadataOptions = { ...options, httpTokens: "required" };
         return args.props;
     },
 });
@@ -112,13 +145,14 @@ export const databaseHostEncryptedVolumes = resourcePolicy({
     enforcementLevel: "mandatory",
     remediationSteps: "Set encrypted: true on rootBlockDevice, on every ebsBlockDevices entry and on tagged EBS volumes (optionally with kmsKeyId). Encrypting an existing volume replaces it: migrate the data first.",
     configSchema: schemaOf(hostProperties),
-    validateResource: forDatabaseHosts([...instanceTypes, awsTypes.launchTemplate, awsTypes.volume], (props, report, type) => {
-        if (type === awsTypes.volume) {
+    validateResource: forDatabaseHosts([...hostTypes, ...volumeTypes], (props, report, type) => {
+        if (volumeTypes.includes(type)) {
             if (props.encrypted !== true) report("the volume is not encrypted.");
             return;
         }
-        if (type === awsTypes.launchTemplate) {
-            const mappings: Props[] = [...(props.blockDeviceMappings ?? [])];
+        const shape = hostShapes[type];
+        if (shape.volumes === "mappings") {
+            const mappings: Props[] = [...(shape.settings(props).blockDeviceMappings ?? [])];
             if (mappings.length === 0) report("no blockDeviceMappings, so the image's volume settings decide; map the root device with ebs.encrypted true.");
             mappings.forEach((m, i) => {
                 if (!isTrue(m.ebs?.encrypted)) report(`blockDeviceMappings[${i}] (${m.deviceName}) is not encrypted.`);
@@ -228,7 +262,8 @@ export const databaseHostAttachedVolumesEncrypted = stackPolicy({
         for (const attachment of view.referencing(awsTypes.volumeAttachment, "instanceId", host)) {
             // A volume given by a literal id, or from another stack, is not in propertyDependencies: nothing to judge.
             for (const volume of fromProperty(attachment, "volumeId", awsTypes.volume)) {
-                if (volume.props.encrypted !== true) report(`${volume.name} is attached to ${host.name} by ${attachment.name} and is not encrypted.`, volume.urn);
+                // Reported on the attachment: it takes the waiver of the host or of the volume (resources.ts ownerProperties).
+                if (volume.props.encrypted !== true) report(`${volume.name} is attached to ${host.name} by ${attachment.name} and is not encrypted.`, attachment.urn);
             }
         }
     }),

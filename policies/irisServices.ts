@@ -15,6 +15,7 @@ import type { IrisEndpointState } from "../components/iris/merge";
 import type { HardeningOutput } from "../components/plan";
 import { covers, describeRule, ruleTypes, rulesOf, type SgRule } from "./network";
 import { stackPolicy } from "./policy";
+import { tagValue } from "./tags";
 import { ancestors, awsTypes, fromProperty, StackView } from "./resources";
 
 /** Standalone rule resources, each tied to its group by `securityGroupId`. */
@@ -24,7 +25,7 @@ const ruleResourceTypes = [ruleTypes.securityGroupRule, ruleTypes.ingressRule, r
 const instanceGroupProperties = ["vpcSecurityGroupIds", "securityGroups"];
 
 function profileTag(r: PolicyResource): unknown {
-    return r.props.tags?.[hostTags.profile];
+    return tagValue(r.props, hostTags.profile);
 }
 
 /** The security groups tied to the plan a hardening component registered. */

@@ -34,6 +34,8 @@ export interface Peers {
     readonly cidrs: readonly string[];
     /** Peers that are not addresses (security groups, prefix lists, the group itself), described. */
     readonly others: readonly string[];
+    /** The prefix list ids among them, for stack policies that look the lists up. */
+    readonly prefixLists: readonly string[];
 }
 
 export interface SgRule {
@@ -68,6 +70,11 @@ function list(value: unknown): string[] {
     return Array.isArray(value) ? [...value].filter((v): v is string => typeof v === "string" && v !== "") : [];
 }
 
+/** Peers with their prefix lists, which messages name first among the peers that are not addresses. */
+function withPrefixLists(prefixLists: string[], peers: Omit<Peers, "prefixLists">): Peers {
+    return { cidrs: peers.cidrs, others: [...prefixLists.map((id) => `prefix list ${id}`), ...peers.others], prefixLists };
+}
+
 /** A rule in the one form: protocol and ports read now, peers only when asked. */
 function sgRule(direction: Direction, where: string, protocolValue: unknown, fromPort: unknown, toPort: unknown, peers: () => Peers): SgRule {
     const protocol = protocolOf(protocolValue);
@@ -76,10 +83,9 @@ function sgRule(direction: Direction, where: string, protocolValue: unknown, fro
 
 /** Inline `ingress`/`egress` blocks of a (default) security group, and `aws:ec2` SecurityGroupRule. */
 function classicRule(block: Props, direction: Direction, where: string): SgRule {
-    return sgRule(direction, where, block.protocol, block.fromPort, block.toPort, () => ({
+    return sgRule(direction, where, block.protocol, block.fromPort, block.toPort, () => withPrefixLists(list(block.prefixListIds), {
         cidrs: [...list(block.cidrBlocks), ...list(block.ipv6CidrBlocks)],
         others: [
-            ...list(block.prefixListIds).map((id) => `prefix list ${id}`),
             ...list(block.securityGroups).map((id) => `security group ${id}`),
             ...list([block.sourceSecurityGroupId]).map((id) => `security group ${id}`),
             ...(block.self === true ? ["the group itself (self)"] : []),
@@ -89,24 +95,18 @@ function classicRule(block: Props, direction: Direction, where: string): SgRule 
 
 /** `aws:vpc` SecurityGroupIngressRule / SecurityGroupEgressRule: one peer per rule. */
 function vpcRule(props: Props, direction: Direction): SgRule {
-    return sgRule(direction, direction, props.ipProtocol, props.fromPort, props.toPort, () => ({
+    return sgRule(direction, direction, props.ipProtocol, props.fromPort, props.toPort, () => withPrefixLists(list([props.prefixListId]), {
         cidrs: list([props.cidrIpv4, props.cidrIpv6]),
-        others: [
-            ...list([props.prefixListId]).map((id) => `prefix list ${id}`),
-            ...list([props.referencedSecurityGroupId]).map((id) => `security group ${id}`),
-        ],
+        others: list([props.referencedSecurityGroupId]).map((id) => `security group ${id}`),
     }));
 }
 
 /** aws-native rules (inline `securityGroupIngress`/`securityGroupEgress` items, or the rule resources): one peer each. */
 function nativeRule(props: Props, direction: Direction, where: string): SgRule {
     const side = direction === "ingress" ? "source" : "destination";
-    return sgRule(direction, where, props.ipProtocol, props.fromPort, props.toPort, () => ({
+    return sgRule(direction, where, props.ipProtocol, props.fromPort, props.toPort, () => withPrefixLists(list([props[`${side}PrefixListId`]]), {
         cidrs: list([props.cidrIp, props.cidrIpv6]),
-        others: [
-            ...list([props[`${side}PrefixListId`]]).map((id) => `prefix list ${id}`),
-            ...list([props[`${side}SecurityGroupId`], props.sourceSecurityGroupName]).map((id) => `security group ${id}`),
-        ],
+        others: list([props[`${side}SecurityGroupId`], props.sourceSecurityGroupName]).map((id) => `security group ${id}`),
     }));
 }
 

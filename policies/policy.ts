@@ -9,6 +9,7 @@
 import type {
     Policy,
     PolicyConfigSchema,
+    PolicyResource,
     ReportViolation,
     ResourceValidation,
     ResourceValidationArgs,
@@ -17,6 +18,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { controls, databaseSrg, type Control, type ControlId } from "../components/controls";
+import { StackView } from "./resources";
 import { configuredWaivers, describeWaiver, notAppliedNote, today, waiverFor, waiversInEffectName, waiversProperty } from "./waivers";
 
 /** A policy as a rule module writes it: its control (components/controls.ts) gives severity, tags, framework and url. */
@@ -38,9 +40,15 @@ function withWaivers(schema: PolicyConfigSchema | undefined): PolicyConfigSchema
     return { ...schema, properties: { ...schema?.properties, waivers: waiversProperty as unknown as PolicyConfigSchema["properties"][string] } };
 }
 
-/** A resource with an active waiver of this policy is not applicable; one whose waiver is not applied says why in each violation. */
+/**
+ * A resource of another type, or with an active waiver of this policy, is not applicable; one
+ * whose waiver is not applied says why in each violation. The type is checked first: most
+ * resources of a stack are of types a policy does not read, and that check costs nothing.
+ */
 function waivable(name: string, validate: ResourceValidation): ResourceValidation {
+    const { accepted, reason } = validate as Partial<TypedValidation>;
     return (args, report) => {
+        if (accepted && !accepted.has(args.type)) notApplicable(args, reason!);
         const waiver = waiverFor(name, args.urn, args.props, configuredWaivers(args), today());
         if (waiver?.active) args.notApplicable(describeWaiver(waiver));
         const note = notAppliedNote(waiver);
@@ -62,7 +70,7 @@ export function resourcePolicy<const N extends string>({ control, ...policy }: D
     };
 }
 
-/** A stack policy's violation on a resource with an active waiver is dropped (waivers-in-effect lists it). */
+/** A stack policy's violation on a resource with an active waiver, its own or its owner's (resources.ts ownerProperties), is dropped (waivers-in-effect lists it). */
 export function stackPolicy<const N extends string>({ control, ...policy }: Declared<StackValidationPolicy> & { name: N }): StackValidationPolicy & { name: N } {
     const validate = policy.validateStack;
     const listing = policy.name === waiversInEffectName;
@@ -72,12 +80,16 @@ export function stackPolicy<const N extends string>({ control, ...policy }: Decl
         configSchema: withWaivers(policy.configSchema),
         // The waiver listing reports waivers; it is not itself waivable.
         validateStack: listing ? validate : (args, report) => {
-            const props = new Map(args.resources.map((r) => [r.urn, r.props]));
+            const view = new StackView(args.resources);
             const [configured, day] = [configuredWaivers(args), today()];
+            const waiverOf = (r: PolicyResource) => waiverFor(policy.name, r.urn, r.props, configured, day);
             return validate(args, (message, urn) => {
-                const waiver = urn === undefined ? undefined : waiverFor(policy.name, urn, props.get(urn), configured, day);
-                if (waiver?.active) return;
-                report(message + notAppliedNote(waiver), urn);
+                const resource = urn === undefined ? undefined : view.byUrn(urn);
+                const own = urn === undefined ? undefined : waiverFor(policy.name, urn, resource?.props, configured, day);
+                // A resource without an active waiver of its own takes the one of what it belongs to (a rule its group's, an association its instance's).
+                const waivers = [own, ...(own?.active || !resource ? [] : view.ownersOf(resource).map(waiverOf))];
+                if (waivers.some((w) => w?.active)) return;
+                report(message + notAppliedNote(waivers.find((w) => w !== undefined)), urn);
             });
         },
     };
@@ -118,17 +130,40 @@ export function configReader<C extends object, Parsed>(
 /** Resource properties as policies receive them: plain data behind the SDK's unknown-checking proxy. */
 export type Props = Record<string, any>;
 
-/** A validation for the given type tokens; every other resource is reported as not applicable. */
+/** Errors `args.notApplicable` threw, per thrower and reason. */
+const notApplicableErrors = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * `args.notApplicable(reason)` for the resource policies' per-resource reasons. The SDK builds a
+ * new Error (with a stack trace, ~10 µs) on every call, and its runtime reads only the error's
+ * type and reason: the first one thrown for a reason is thrown again.
+ */
+export function notApplicable(args: { notApplicable(reason?: string): never }, reason: string): never {
+    let byReason = notApplicableErrors.get(args.notApplicable);
+    if (!byReason) notApplicableErrors.set(args.notApplicable, (byReason = new Map()));
+    if (byReason.has(reason)) throw byReason.get(reason);
+    try {
+        args.notApplicable(reason);
+    } catch (e) {
+        byReason.set(reason, e);
+        throw e;
+    }
+    throw new Error(`internal: notApplicable("${reason}") returned`);
+}
+
+/** A validation that reads only some resource types; resourcePolicy reports the others as not applicable. */
+interface TypedValidation extends ResourceValidation {
+    readonly accepted: ReadonlySet<string>;
+    readonly reason: string;
+}
+
+/** A validation for the given type tokens; every other resource is reported as not applicable (by resourcePolicy). */
 export function forTypes(
     types: readonly string[],
     validate: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void,
 ): ResourceValidation {
-    const accepted = new Set(types);
-    const reason = `applies to ${types.join(", ")}`;
-    return (args, report) => {
-        if (!accepted.has(args.type)) args.notApplicable(reason);
-        validate(args.props, args, report);
-    };
+    const typed: ResourceValidation = (args, report) => validate(args.props, args, report);
+    return Object.assign(typed, { accepted: new Set(types), reason: `applies to ${types.join(", ")}` }) satisfies TypedValidation;
 }
 
 /** The stack name, from a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): the one place every policy can read it. */

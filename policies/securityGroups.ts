@@ -26,7 +26,7 @@ import {
     type Network,
     type SgRule,
 } from "./network";
-import { configReader, forTypes, resourcePolicy, schemaOf, type Properties } from "./policy";
+import { configReader, forTypes, notApplicable, resourcePolicy, schemaOf, type Properties } from "./policy";
 
 /** Rules in one direction that cover at least one endpoint, with the endpoints they cover. */
 function coveringRules(rules: readonly SgRule[], direction: Direction, endpoints: readonly Endpoint[]): { rule: SgRule; covered: Endpoint[] }[] {
@@ -41,7 +41,7 @@ function coveringRules(rules: readonly SgRule[], direction: Direction, endpoints
 interface WorldConfig {
     additionalPorts: { port: number; protocol: Protocol }[];
 }
-const worldProperties: Properties<WorldConfig> = {
+export const worldProperties: Properties<WorldConfig> = {
     additionalPorts: {
         type: "array",
         items: {
@@ -56,7 +56,7 @@ const worldProperties: Properties<WorldConfig> = {
 };
 /** SSH is administration, not a database endpoint; `ssh-from-admin-networks-only` governs it. */
 const worldEndpoints: readonly Endpoint[] = sensitivePorts.filter((p) => p.name !== "ssh");
-const worldConfig = configReader(worldProperties, (c): Endpoint[] => [
+export const worldConfig = configReader(worldProperties, (c): Endpoint[] => [
     ...worldEndpoints,
     ...c.additionalPorts.map((p) => ({ name: "configured", port: p.port, protocol: p.protocol })),
 ]);
@@ -156,7 +156,7 @@ export const privateWebServerClosedInProduction = resourcePolicy({
         const open = coveringRules(rulesOf(args.type, props), "ingress", endpoints);
         if (open.length === 0) return;
         const reason = productionReason(production, args, props);
-        if (reason === undefined) args.notApplicable("not production (stack name, stack tags and resource tags say otherwise)");
+        if (reason === undefined) notApplicable(args, "not production (stack name, stack tags and resource tags say otherwise)");
         for (const { rule, covered } of open) report(`${describeRule(rule)} opens the private web server (${describeEndpoints(covered)}) in production (${reason}).`);
     }),
 });

@@ -9,6 +9,7 @@
 import { waiverTags } from "../components/catalog";
 import { isIsoDate } from "../components/validate";
 import type { Property, Props } from "./policy";
+import { tagValue } from "./tags";
 
 export interface ConfiguredWaiver {
     readonly urn: string;
@@ -48,9 +49,17 @@ export function notAppliedNote(waiver: Waiver | undefined): string {
     return waiver && !waiver.active ? ` (waiver not applied: ${waiver.why})` : "";
 }
 
-/** Today as YYYY-MM-DD in UTC. */
+const dayMs = 86_400_000;
+let cachedDay = { start: 0, end: 0, day: "" };
+
+/** Today as YYYY-MM-DD in UTC (formatted once per day: policies ask for every resource). */
 export function today(): string {
-    return new Date().toISOString().slice(0, 10);
+    const now = Date.now();
+    if (now < cachedDay.start || now >= cachedDay.end) {
+        const start = now - (now % dayMs);
+        cachedDay = { start, end: start + dayMs, day: new Date(start).toISOString().slice(0, 10) };
+    }
+    return cachedDay.day;
 }
 
 /** The policy that lists waivers; it cannot be waived itself, or a waiver could hide itself. */
@@ -72,9 +81,9 @@ export function waiversOf(urn: string, props: Props | undefined, configured: rea
     for (const w of configured) {
         if (w.urn === urn) for (const policy of w.policies) out.push(judge(policy, w.reason, w.until, "config waivers", day));
     }
-    const tags = props?.tags;
-    const named = typeof tags?.[waiverTags.policies] === "string" ? (tags[waiverTags.policies] as string).split(/\s+/).filter(Boolean) : [];
-    for (const policy of named) out.push(judge(policy, tags[waiverTags.reason], tags[waiverTags.until], `tag ${waiverTags.policies}`, day));
+    const waived = tagValue(props, waiverTags.policies);
+    const named = typeof waived === "string" ? waived.split(/\s+/).filter(Boolean) : [];
+    for (const policy of named) out.push(judge(policy, tagValue(props, waiverTags.reason), tagValue(props, waiverTags.until), `tag ${waiverTags.policies}`, day));
     return out;
 }
 

@@ -34,6 +34,9 @@ async function badStack(): Promise<void> {
         ],
         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     });
+    // A prefix list of the same stack that holds the whole internet, named by a rule on the private web server.
+    const internet = new aws.ec2.ManagedPrefixList("internet", { addressFamily: "IPv4", maxEntries: 2, entries: [{ cidr: "0.0.0.0/0" }] });
+    new aws.ec2.SecurityGroupRule("internet", { type: "ingress", securityGroupId: sg.id, protocol: "tcp", fromPort: webServer.port, toPort: webServer.port, prefixListIds: [internet.id] });
     new aws.vpc.SecurityGroupIngressRule("telnet", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: telnet.port, toPort: telnet.port, cidrIpv6: "::/0" });
     const db = new aws.ec2.Instance("db", {
         ami: "ami-0123",
@@ -77,6 +80,7 @@ describe("a deliberately bad stack", () => {
             "iris-services-match-ports",
             "jdbc-gateway-not-exposed",
             "legacy-services-closed",
+            "no-world-ingress-combined",
             "no-world-ingress-to-database-ports",
             "private-web-server-closed-in-production",
             "ssh-from-admin-networks-only",
@@ -96,6 +100,11 @@ describe("a deliberately bad stack", () => {
     it("names the group rule that opens a service the IRIS profile turns off", () => {
         const messages = result.diagnostics.filter((d) => d.policyName === "iris-services-match-ports").map((d) => d.message.split("\n")[1]);
         expect(messages).toEqual(["iris-sg ingress (tcp 23) opens IRIS telnet 23/tcp of iris-bad (iris), whose %Service_Telnet the profile turns off."]);
+    });
+
+    it("resolves the prefix list a rule names through its dependency on the list", () => {
+        const messages = result.diagnostics.filter((d) => d.policyName === "no-world-ingress-combined").map((d) => d.message.split("\n")[1]);
+        expect(messages).toEqual(["db: internet ingress (tcp 52773) from 0.0.0.0/0 (prefix list internet) admits all of IPv4 to webServer 52773/tcp."]);
     });
 
     it("finds both hosts in the public subnet through the route table's dependency on the internet gateway", () => {

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { databaseHostRole, hostTags } from "../../components/catalog";
+import { hardeningRunWithoutFindings } from "../../policies/results";
 import { databaseHostHardened } from "../../policies/stack";
 import { gtmInput } from "../helpers/profiles";
 import type { Result } from "../helpers/policies/harness";
@@ -25,7 +26,7 @@ describe("a host hardened by ExistingHost", () => {
 
     beforeAll(async () => {
         stack = await collect(program);
-        result = await evaluateStack([databaseHostHardened], stack);
+        result = await evaluateStack([databaseHostHardened, hardeningRunWithoutFindings], stack);
     });
 
     it("is linked to its hardening through the command that connects to it", () => {
@@ -36,5 +37,10 @@ describe("a host hardened by ExistingHost", () => {
 
     it("passes, while the instance nothing hardens fails", () => {
         expect(result.diagnostics.map((d) => d.message.split("\n")[1])).toEqual([expect.stringMatching(/^forgotten is not inside a hardening component/)]);
+    });
+
+    it("registers the run's summary where the results policy reads it (the mock run found nothing)", () => {
+        expect(result.checked[hardeningRunWithoutFindings.name]).toBe(1);
+        expect(result.notApplicable.filter((n) => n.policyName === hardeningRunWithoutFindings.name)).toEqual([]);
     });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { databaseHostAttachedVolumesEncrypted, databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoElasticIp, databaseHostNoPublicIp, databaseHostPrivateSubnet } from "../../policies/instances";
-import { awsTypes } from "../../policies/resources";
+import { awsTypes, nativeTypes } from "../../policies/resources";
 import { evaluate, remediate, unknown, type Resource, type RunOptions } from "../helpers/policies/harness";
 import { dbTags, hardenedInstanceProps, instance } from "../helpers/policies/resources";
 
@@ -200,3 +200,74 @@ describe("database-host-attached-volumes-encrypted", () => {
         expect(await messages(databaseHostAttachedVolumesEncrypted, [host, other, volume("data", true), attach("a", "db", "data"), volume("scratch"), attach("b", "web", "scratch")])).toEqual([]);
     });
 });
+
+describe("aws-native instances, volumes and launch templates (CloudFormation property names)", () => {
+    const nativeTags = Object.entries(dbTags).map(([key, value]) => ({ key, value }));
+    const nativeInstance = (props: Record<string, unknown>): Resource => ({
+        type: nativeTypes.instance,
+        name: "native-db",
+        props: {
+            imageId: "ami-0123",
+            instanceType: "m6i.large",
+            networkInterfaces: [{ deviceIndex: "0", subnetId: "subnet-1", associatePublicIpAddress: false }],
+            metadataOptions: { httpTokens: "required" },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true, volumeSize: 30 } }],
+            tags: nativeTags,
+            ...props,
+        },
+    });
+    const nativeTemplate = (data: Record<string, unknown>, own: Record<string, unknown> = {}): Resource => ({
+        type: nativeTypes.launchTemplate,
+        name: "native-lt",
+        props: { launchTemplateData: { tagSpecifications: [{ resourceType: "instance", tags: nativeTags }], ...data }, ...own },
+    });
+
+    it("flags a public address, IMDSv1 and an unencrypted mapping on a tagged aws-native instance", async () => {
+        const bad = nativeInstance({ networkInterfaces: [{ deviceIndex: "0", associatePublicIpAddress: true }], metadataOptions: { httpTokens: "optional" }, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: false } }] });
+        expect(await messages(databaseHostNoPublicIp, [bad])).toEqual([
+            "networkInterfaces[0].associatePublicIpAddress is true.",
+            "no networkInterfaces entry sets associatePublicIpAddress to false, so the subnet decides whether the host gets a public address.",
+        ]);
+        expect(await messages(databaseHostImdsv2, [bad])).toHaveLength(1);
+        expect(await messages(databaseHostEncryptedVolumes, [bad])).toEqual(["blockDeviceMappings[0] (/dev/xvda) is not encrypted."]);
+        expect(await messages(databaseHostNoPublicIp, [nativeInstance({ networkInterfaces: undefined })])).toHaveLength(1);
+        const volume: Resource = { type: nativeTypes.volume, name: "native-data", props: { availabilityZone: "eu-west-1a", size: 100, tags: nativeTags } };
+        expect(await messages(databaseHostEncryptedVolumes, [volume])).toEqual(["the volume is not encrypted."]);
+    });
+
+    it("passes a hardened aws-native instance and an encrypted volume, and leaves untagged ones alone", async () => {
+        for (const policy of [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes]) expect(await messages(policy, [nativeInstance({})])).toEqual([]);
+        const volume: Resource = { type: nativeTypes.volume, name: "native-data", props: { size: 100, encrypted: true, tags: nativeTags } };
+        expect(await messages(databaseHostEncryptedVolumes, [volume])).toEqual([]);
+        const untagged = await evaluate([databaseHostNoPublicIp], [nativeInstance({ tags: [{ key: "role", value: "web" }], networkInterfaces: [] })]);
+        expect(untagged.notApplicable).toEqual([{ policyName: databaseHostNoPublicIp.name, reason: "not tagged as a database host" }]);
+    });
+
+    it("reads an aws-native launch template's launchTemplateData, by the tags it gives instances or its own", async () => {
+        const bad = nativeTemplate({ networkInterfaces: [{ associatePublicIpAddress: true }], metadataOptions: { httpTokens: "optional" }, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: false } }] });
+        expect(await messages(databaseHostNoPublicIp, [bad])).toEqual([
+            "networkInterfaces[0].associatePublicIpAddress is true.",
+            "no networkInterfaces entry sets associatePublicIpAddress to false, so the subnet decides whether launched hosts get a public address.",
+        ]);
+        expect(await messages(databaseHostImdsv2, [bad])).toHaveLength(1);
+        expect(await messages(databaseHostEncryptedVolumes, [bad])).toHaveLength(1);
+        const own = nativeTemplate({ tagSpecifications: [], metadataOptions: undefined }, { tagSpecifications: [{ resourceType: "launch-template", tags: nativeTags }] });
+        expect(await messages(databaseHostImdsv2, [own])).toHaveLength(1);
+        const good = nativeTemplate({ networkInterfaces: [{ associatePublicIpAddress: false }], metadataOptions: { httpTokens: "required" }, blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: true } }] });
+        for (const policy of [databaseHostNoPublicIp, databaseHostImdsv2, databaseHostEncryptedVolumes]) expect(await messages(policy, [good])).toEqual([]);
+    });
+
+    it("remediates IMDSv1 inside an aws-native launch template's data and on an aws-native instance", async () => {
+        const fixed = await remediate(databaseHostImdsv2, nativeTemplate({ imageId: unknown.string, metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 } }));
+        expect(fixed).toMatchObject({ launchTemplateData: { imageId: unknown.string, metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } } });
+        expect(await remediate(databaseHostImdsv2, { ...nativeTemplate({}), props: { tagSpecifications: [{ resourceType: "launch-template", tags: nativeTags }] } })).toMatchObject({ launchTemplateData: { metadataOptions: { httpTokens: "required" } } });
+        expect(await remediate(databaseHostImdsv2, nativeInstance({ metadataOptions: undefined }))).toMatchObject({ metadataOptions: { httpTokens: "required" }, imageId: "ami-0123" });
+    });
+
+    it("counts a tagged aws-native instance as a database host in the stack policies", async () => {
+        const placed: Resource = { ...nativeInstance({}), propertyDependencies: { subnetId: ["subnet"] } };
+        const subnet: Resource = { type: awsTypes.subnet, name: "subnet", props: { mapPublicIpOnLaunch: true } };
+        expect(await messages(databaseHostPrivateSubnet, [subnet, placed])).toEqual(["native-db is in subnet subnet, which gives every instance a public address (mapPublicIpOnLaunch)."]);
+    });
+});
+

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ruleTypes } from "../../policies/network";
 import { policyControls } from "../../components/controls";
 import { initialConfig, packArgs, policies } from "../../policies/pack";
-import { awsTypes } from "../../policies/resources";
+import { awsTypes, nativeTypes } from "../../policies/resources";
 import { evaluate } from "../helpers/policies/harness";
 import { securityGroup, tcp } from "../helpers/policies/resources";
 
@@ -49,6 +49,7 @@ describe("the pack's policies", () => {
     it("name AWS type tokens that exist in the provider SDK (aws-native, not a dependency here, by its registry's names)", () => {
         const { nativeSecurityGroup, nativeIngress, nativeEgress, ...classic } = ruleTypes;
         expect([nativeSecurityGroup, nativeIngress, nativeEgress]).toEqual(["aws-native:ec2:SecurityGroup", "aws-native:ec2:SecurityGroupIngress", "aws-native:ec2:SecurityGroupEgress"]);
+        expect(Object.values(nativeTypes)).toEqual(["aws-native:ec2:PrefixList", "aws-native:ec2:Instance", "aws-native:ec2:Volume", "aws-native:ec2:LaunchTemplate"]);
         const tokens = { ...classic, ...awsTypes };
         const classes = {
             securityGroup: aws.ec2.SecurityGroup,
@@ -71,6 +72,8 @@ describe("the pack's policies", () => {
             volumeAttachment: aws.ec2.VolumeAttachment,
             eip: aws.ec2.Eip,
             eipAssociation: aws.ec2.EipAssociation,
+            managedPrefixList: aws.ec2.ManagedPrefixList,
+            managedPrefixListEntry: aws.ec2.ManagedPrefixListEntry,
         } satisfies Record<keyof typeof tokens, unknown>;
         for (const [key, cls] of Object.entries(classes)) {
             expect((cls as unknown as { __pulumiType: string }).__pulumiType, key).toBe(tokens[key as keyof typeof tokens]);

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { waiverTags } from "../../components/catalog";
 import { initialConfig, policies } from "../../policies/pack";
-import { evaluate, remediate, urnOf } from "../helpers/policies/harness";
+import { ruleTypes } from "../../policies/network";
+import { awsTypes } from "../../policies/resources";
+import { evaluate, remediate, urnOf, type Resource } from "../helpers/policies/harness";
 import { dbTags, hardenedInstanceProps, instance, securityGroup, tcp } from "../helpers/policies/resources";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 
@@ -85,5 +87,54 @@ describe("per-resource waivers", () => {
         const v1 = (tags: Record<string, string>) => instance("db", hardenedInstanceProps({ metadataOptions: { httpTokens: "optional" }, tags: { ...dbTags, ...tags } }));
         expect(await remediate(imds, v1(waive("database-host-imdsv2", "vendor agent needs IMDSv1")))).toBeUndefined();
         expect(await remediate(imds, v1({}))).toMatchObject({ metadataOptions: { httpTokens: "required" } });
+    });
+
+    describe("resources without tags take the waiver of what they belong to (stack policies)", () => {
+        const elastic = "database-host-no-elastic-ip";
+        const attached = "database-host-attached-volumes-encrypted";
+        const combined = "no-world-ingress-combined";
+        const host = (tags: Record<string, string> = {}) => instance("db", hardenedInstanceProps({ tags: { ...dbTags, ...tags } }));
+        const association: Resource = { type: awsTypes.eipAssociation, name: "assoc", props: { allocationId: "eipalloc-1" }, propertyDependencies: { instanceId: ["db"] } };
+        const eip: Resource = { type: awsTypes.eip, name: "ip", props: { domain: "vpc" }, propertyDependencies: { instance: ["db"] } };
+        const volume = (tags: Record<string, string> = {}): Resource => ({ type: awsTypes.volume, name: "data", props: { size: 10, tags } });
+        const attachment: Resource = { type: awsTypes.volumeAttachment, name: "data-db", props: { deviceName: "/dev/sdg" }, propertyDependencies: { instanceId: ["db"], volumeId: ["data"] } };
+
+        it("an EipAssociation and an Eip take the host's waiver", async () => {
+            expect(messages(await evaluate(policies, [host(), association, eip]), elastic)).toHaveLength(2);
+            const waived = await evaluate(policies, [host(waive(elastic, "public test endpoint until cut-over")), association, eip]);
+            expect(messages(waived, elastic)).toEqual([]);
+            expect(messages(waived, "waivers-in-effect")).toEqual([`db: ${elastic} waived (tag mdb-hardening:waive): public test endpoint until cut-over.`]);
+            // An expired host waiver is not inherited either, and the violation says why.
+            const expired = await evaluate(policies, [host(waive(elastic, "old", "2026-01-31")), association]);
+            expect(messages(expired, elastic)).toEqual([expect.stringMatching(/ \(waiver not applied: it expired after 2026-01-31\)$/)]);
+        });
+
+        it("a VolumeAttachment takes the waiver of its host or of its volume", async () => {
+            expect(messages(await evaluate(policies, [host(), volume(), attachment]), attached)).toHaveLength(1);
+            expect(messages(await evaluate(policies, [host(waive(attached, "scratch disk, no data")), volume(), attachment]), attached)).toEqual([]);
+            expect(messages(await evaluate(policies, [host(), volume(waive(attached, "scratch disk, no data")), attachment]), attached)).toEqual([]);
+        });
+
+        it("a SecurityGroupRule is judged with its group and takes the group's waiver; outside the stack, its own config waiver", async () => {
+            const group = (tags: Record<string, string> = {}) => securityGroup("sg", [tcp(1972, "0.0.0.0/1")], [], tags);
+            const rule = (groupInStack: boolean): Resource => ({
+                type: ruleTypes.securityGroupRule,
+                name: "half",
+                props: { type: "ingress", securityGroupId: groupInStack ? "sg-1" : "sg-0outside", ...tcp(1972, "128.0.0.0/1") },
+                ...(groupInStack ? { propertyDependencies: { securityGroupId: ["sg"] } } : {}),
+            });
+            expect(messages(await evaluate(policies, [group(), rule(true)]), combined)).toHaveLength(1);
+            expect(messages(await evaluate(policies, [group(waive(combined, "lab, behind a VPN")), rule(true)]), combined)).toEqual([]);
+            const outside = [rule(false), { ...rule(false), name: "other-half", props: { ...rule(false).props, cidrBlocks: ["0.0.0.0/1"] } }];
+            expect(messages(await evaluate(policies, outside), combined)).toHaveLength(1);
+            const config = initialConfig({ waivers: [{ urn: urnOf(outside[0]), policies: [combined], reason: "lab, behind a VPN" }] });
+            expect(messages(await evaluate(policies, outside, { config: config as never }), combined)).toEqual([]);
+        });
+
+        it("a vpc.SecurityGroupIngressRule carries tags: its own waiver holds for the resource policies", async () => {
+            const vpcRule = (tags: Record<string, string>): Resource => ({ type: ruleTypes.ingressRule, name: "r", props: { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 1972, toPort: 1972, cidrIpv4: "0.0.0.0/0", tags } });
+            expect(messages(await evaluate(policies, [vpcRule({})]), world)).toHaveLength(1);
+            expect(messages(await evaluate(policies, [vpcRule(waive(world, "load test host"))]), world)).toEqual([]);
+        });
     });
 });
