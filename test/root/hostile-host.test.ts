@@ -139,8 +139,9 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
 
     it("killed at every command of the distribution part in turn, never leaves GT.M runnable by others without setuid gtmsecshr; a re-run converges", async () => {
         // A DEBUG trap (inherited by functions with set -T) counts the commands run inside
-        // distribution_apply, report printing aside, and SIGKILLs the script at command K.
-        const killAt = (k: number) => render(profile()).replace("\nset -euo pipefail\n", `\nset -euo pipefail\nset -T; mdbh_k=0; trap 'case " \${FUNCNAME[*]} " in *" distribution_apply "*) case "\${FUNCNAME[0]}" in say | escape_field | ok | changed | finding) ;; *) mdbh_k=$((mdbh_k + 1)); [ "$mdbh_k" != ${k} ] || kill -9 $$ ;; esac ;; esac' DEBUG\ntrap 'echo "mdbh-count $mdbh_k" >&2' EXIT\n`);
+        // distribution_apply, report printing and the mode gate aside (they change nothing), and
+        // SIGKILLs the script at command K.
+        const killAt = (k: number) => render(profile()).replace("\nset -euo pipefail\n", `\nset -euo pipefail\nset -T; mdbh_k=0; trap 'case " \${FUNCNAME[*]} " in *" distribution_apply "*) case "\${FUNCNAME[0]}" in say | escape_field | ok | changed | finding | will_change | applying) ;; *) mdbh_k=$((mdbh_k + 1)); [ "$mdbh_k" != ${k} ] || kill -9 $$ ;; esac ;; esac' DEBUG\ntrap 'echo "mdbh-count $mdbh_k" >&2' EXIT\n`);
         const endState = () => root.execOk(["bash", "-c", 'find "$1" "$2" -printf "%p %y %u %g %m\\n" | sort; getent group gtmusers', "end", dist, tmpDir]);
         const exposed = async () => {
             const [d, m, s] = await stat(dist, `${dist}/mumps`, `${dist}/gtmsecshr`);
@@ -163,7 +164,7 @@ describe.skipIf(!ROOTFS)("host script on a host where others own files", () => {
             expect((await run()).code, `k=${k}`).toBe(0);
             expect(await endState(), `k=${k}`).toBe(reference);
         }
-    }, 600_000);
+    }, 900_000);
 
     /** The manifest the run is compared with, taken once the attack is prepared. */
     async function snapshot(): Promise<void> {

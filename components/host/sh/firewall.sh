@@ -6,7 +6,7 @@
 # asks a hook-less probe table; check mode loads no table on the host: where the table in force
 # is the rendered one it asks that table, otherwise the probe in a network namespace of its own.
 firewall_preflight() {
-	local connection=${SSH_CONNECTION:-} client family admitted= asked=
+	local connection=${SSH_CONNECTION:-} client family admitted='' asked=''
 	require_root_chain "$(dirname -- "$NFT_FILE")"
 	require_root_chain "$(dirname -- "$NFT_CONF")"
 	client=${connection%% *}
