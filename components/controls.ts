@@ -40,6 +40,7 @@ const iris = "IRIS \"Secure InterSystems Processes and Operating-System Resource
 const gtm = "GT.M security model (V5.4)";
 const yottadb = "YottaDB security philosophy";
 const awsBaseline = "AWS baseline for data hosts";
+const schedule = "mdb-hardening: a host is known to be hardened now, not once (hardening.schedule)";
 
 export const controls = {
     "MDBH-NET-001": { title: "No world ingress to a database port", severity: "critical", source: `${iris}, "IP Protocols"; ${yottadb}, "permit only legitimate accesses"`, srg: srg.portsProtocolsServices },
@@ -57,6 +58,10 @@ export const controls = {
     "MDBH-AWS-006": { title: "No Elastic IP on a database host", severity: "critical", source: `${gtm}: not for "a machine ... subject to direct attack"` },
     "MDBH-PACK-001": { title: "Every waiver stays visible", severity: "low", source: "mdb-hardening: an exception to a policy is evidence an auditor asks for" },
     "MDBH-HOST-001": { title: "Every database host is hardened by a component", severity: "high", source: `"Killing Daemons"; ${gtm}, "chgrp -R group $gtm_dist; chmod -R o-rwx $gtm_dist"`, srg: srg.portsProtocolsServices },
+    "MDBH-SCHED-001": { title: "The scheduled copy of the host script is the rendered script, root's alone (0700, root-controlled directories)", severity: "high", source: `${schedule}; a file root runs must be writable by root alone` },
+    "MDBH-SCHED-002": { title: "The schedule's service and timer run that copy in the profile's mode, on a calendar systemd accepts", severity: "medium", source: schedule },
+    "MDBH-SCHED-003": { title: "The mdb-hardening timer is enabled (and started where systemd runs)", severity: "medium", source: schedule },
+    "MDBH-SCHED-004": { title: "A schedule the profile no longer sets is removed; files this module did not write are left alone", severity: "low", source: schedule },
 } as const satisfies Record<`MDBH-${string}`, Control>;
 
 export type ControlId = keyof typeof controls;

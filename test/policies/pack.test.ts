@@ -27,7 +27,8 @@ describe("the pack's policies", () => {
     it("each carry one control of the control table: its id and SRG id as tags, its severity, its SRG requirement as framework", () => {
         const ids = policies.map((p) => p.tags?.[0]);
         expect(new Set(ids).size).toBe(policies.length);
-        expect([...ids].sort()).toEqual(Object.keys(controls).sort());
+        // The host script's own controls (MDBH-SCHED-…) are checked on the host, by no policy.
+        expect([...ids].sort()).toEqual(Object.keys(controls).filter((id) => !id.startsWith("MDBH-SCHED-")).sort());
         const world = policies.find((p) => p.name === "no-world-ingress-to-database-ports")!;
         expect(world).toMatchObject({
             severity: "critical",

@@ -17,6 +17,7 @@ preflight() {
 	if has_part services; then services_preflight; fi
 	if has_part firewall; then firewall_preflight; fi
 	if has_part iris; then iris_preflight; fi
+	schedule_preflight
 	if [ ! -e "$STATE_DIR" ]; then mkdir -m 0700 -- "$STATE_DIR"; fi
 	# The directory is root's alone (proven above), so nobody can have planted a link at the lock.
 	[ ! -L "$STATE_DIR/lock" ] || die preflight "$STATE_DIR/lock" "is a symbolic link; refused"
