@@ -535,6 +535,20 @@ export const logindRemoveIpc = {
     dropInDirs: ["/etc/systemd/logind.conf.d", "/run/systemd/logind.conf.d", "/usr/local/lib/systemd/logind.conf.d", "/usr/lib/systemd/logind.conf.d"],
 } as const;
 
+/**
+ * hardening.schedule: the host script's own copy and the systemd units that run it again. The
+ * names are this module's: with a schedule on, what is at them is replaced.
+ */
+export const hostSchedule = {
+    defaultOnCalendar: "daily",
+    dir: "/usr/local/libexec/mdb-hardening",
+    script: "/usr/local/libexec/mdb-hardening/host-script.sh",
+    service: "/etc/systemd/system/mdb-hardening.service",
+    timer: "/etc/systemd/system/mdb-hardening.timer",
+    /** The journal tag of the service's output (its MDBH lines): `journalctl -t mdb-hardening`. */
+    syslogIdentifier: "mdb-hardening",
+} as const;
+
 export type OsFamily = "debian" | "rhel";
 export const osFamilies: readonly OsFamily[] = ["debian", "rhel"];
 /** The family assumed where none is given (the example stack's Debian image). */

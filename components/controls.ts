@@ -46,6 +46,7 @@ const daemons = "\"Killing Daemons\"";
 const daemonProcesses = "\"Unix daemon processes\"";
 const installers = "the vendors' installers (configure.gtc)";
 const ownTool = "mdb-hardening: the host script's own safety";
+const schedule = "mdb-hardening: a host is known to be hardened now, not once (hardening.schedule)";
 
 /** The policy pack's checks: each policy carries one (policies/policy.ts). */
 export const policyControls = {
@@ -103,6 +104,10 @@ export const hostControls = {
     "MDBH-IRIS-002": { title: "The IRIS configuration merge file is applied", severity: "high", source: `${iris}: turn off what is not used (ECP, the private web server, the monitor service)`, srg: srg.portsProtocolsServices },
     "MDBH-IRIS-003": { title: "The IRIS installation directory is acted on as its owner", severity: "high", source: `${iris} (the instance owner's installation directory); ${ownTool}` },
     "MDBH-IRIS-004": { title: "iris.cpf is read as its owner for the audit", severity: "medium", source: `${iris}; ${ownTool}` },
+    "MDBH-SCHED-001": { title: "The scheduled copy of the host script is the rendered script, root's alone (0700, root-controlled directories)", severity: "high", source: `${schedule}; a file root runs must be writable by root alone` },
+    "MDBH-SCHED-002": { title: "The schedule's service and timer run that copy in the profile's mode, on a calendar systemd accepts", severity: "medium", source: schedule },
+    "MDBH-SCHED-003": { title: "The mdb-hardening timer is enabled (and started where systemd runs)", severity: "medium", source: schedule },
+    "MDBH-SCHED-004": { title: "A schedule the profile no longer sets is removed; files this module did not write are left alone", severity: "low", source: schedule },
 } as const satisfies Record<`MDBH-${string}`, Control>;
 
 export const controls = { ...policyControls, ...hostControls } as const satisfies Record<`MDBH-${string}`, Control>;

@@ -16,8 +16,8 @@ import type { HostProfile } from "./profile/model";
 import { restrictLines, type RestrictLine } from "./restrict";
 import { deriveRules, type NetworkRule } from "./rules";
 
-/** The parts of the host script that change something, in the order they apply. */
-const partNames = ["distribution", "services", "firewall", "iris"] as const;
+/** The parts of the host script that change something, in the order they apply (schedule: `hardening.schedule` is set). */
+const partNames = ["distribution", "services", "firewall", "iris", "schedule"] as const;
 export type PartName = (typeof partNames)[number];
 
 export interface ServicesPlan {
@@ -65,6 +65,7 @@ function enabledParts(p: HostProfile): PartName[] {
         services: p.hardening.services,
         firewall: p.hardening.firewall,
         iris: p.hardening.irisConfig,
+        schedule: p.hardening.schedule !== undefined,
     };
     return partNames.filter((part) => on[part]);
 }

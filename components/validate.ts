@@ -59,6 +59,17 @@ export const checkUnitName = patternCheck(
     "must be a systemd unit name ending in .service, .socket, .path or .timer",
 );
 
+/**
+ * A systemd calendar expression (`OnCalendar=`) in the characters its grammar uses — weekdays,
+ * dates, times, `*`, `,`, `..`, `/`, `~`, a time zone such as `Europe/Berlin` or `Etc/GMT+5` —
+ * single spaces between words. It is written into a unit file and handed to the shell, so nothing
+ * else (no newline, quote, `%` specifier or backslash) gets through; the host checks its meaning.
+ */
+export const checkCalendar = patternCheck(
+    /^(?=.{1,128}$)[A-Za-z0-9*][A-Za-z0-9*,.:/~_+-]*( [A-Za-z0-9*,.:/~_+-]+)*$/,
+    "must be a systemd calendar expression such as daily, Mon..Fri 02:30 or *-*-* 03:00 UTC (letters, digits and * , . : / ~ _ + -, single spaces between words, at most 128 characters)",
+);
+
 /** A process name as `ps -o comm` shows it (the kernel keeps 15 characters). */
 export const checkProcessName = patternCheck(/^[A-Za-z0-9_.:@+-]{1,15}$/, "must be a process name of at most 15 characters (A-Z a-z 0-9 _ . : @ + -)");
 

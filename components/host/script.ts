@@ -1,16 +1,18 @@
 /**
  * Renders the host script for one plan: quoted shell assignments of the plan's values,
- * then the fixed body, the parts in sh/. `mdb-hardening render` prints exactly this; the
+ * then the fixed body, the parts in sh/, the whole held once by a wrapper that runs it (so the
+ * script can install a copy of itself). `mdb-hardening render` prints exactly this; the
  * components run exactly this (over SSH, and as EC2 user data).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { cronAllowFile, databaseHeader, ftokSemaphoreNote, logindRemoveIpc, mixedAccessAdvice, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
+import { cronAllowFile, databaseHeader, ftokSemaphoreNote, hostSchedule, logindRemoveIpc, mixedAccessAdvice, osFamilies, products, protectedUnit, protectedUnits, type MProduct, type OsFamily } from "../catalog";
 import { renderMergeFile } from "../iris/merge";
 import type { HardeningPlan, PartName } from "../plan";
 import type { HostProfile } from "../profile/model";
 import { nftProbeTable, nftTable, renderNftables, renderNftProbe } from "./nftables";
+import { scheduleService, scheduleTimer } from "./schedule";
 
 const stateDir = "/var/lib/mdb-hardening";
 const nftFile = "/etc/mdb-hardening/nftables.nft";
@@ -18,7 +20,7 @@ const nftConf: Record<OsFamily, string> = { debian: "/etc/nftables.conf", rhel: 
 const profileD = "/etc/profile.d/mdb-hardening.sh";
 
 /** The body's parts, in the order they are defined and run (sh/main.sh runs them). */
-export const scriptParts = ["lib", "preflight", "distribution", "databases", "integrity", "services", "firewall", "iris", "audit", "main"] as const;
+export const scriptParts = ["lib", "preflight", "distribution", "databases", "integrity", "services", "firewall", "iris", "schedule", "audit", "main"] as const;
 type ScriptPart = (typeof scriptParts)[number];
 const partSource = new Map(scriptParts.map((part) => [part, readFileSync(path.join(__dirname, "sh", `${part}.sh`), "utf8")]));
 /**
@@ -31,8 +33,11 @@ export function deliveredPart(source: string): string {
     return source.split("\n").filter((line) => line.trim() !== "" && (!/^\s*#/.test(line) || kept.test(line))).join("\n") + "\n";
 }
 const partText = new Map(scriptParts.map((part) => [part, deliveredPart(partSource.get(part)!)]));
-/** The files a switched-on part brings; the others are in every script. A script carries only what its plan runs (EC2 user data is limited to 16 KB). */
-const partFiles: Record<PartName, readonly ScriptPart[]> = { distribution: ["distribution", "databases", "integrity"], services: ["services"], firewall: ["firewall"], iris: ["iris"] };
+/**
+ * The files a switched-on part brings; the others are in every script. A script carries only what its plan runs (EC2 user data is limited to 16 KB).
+ * sh/schedule.sh is in every script: without a schedule it removes the one this module installed before.
+ */
+const partFiles: Record<PartName, readonly ScriptPart[]> = { distribution: ["distribution", "databases", "integrity"], services: ["services"], firewall: ["firewall"], iris: ["iris"], schedule: [] };
 
 /** The variables each part reads: its first line, `# reads: A B` (test/components/host/sh.test.ts holds it to the code). */
 const partReads = new Map(scriptParts.map((part) => [part, partSource.get(part)!.slice("# reads: ".length, partSource.get(part)!.indexOf("\n")).split(" ")]));
@@ -41,7 +46,7 @@ const allReads = new Set([...partReads.values()].flat());
 
 /** The body files of the plan's parts, in scriptParts order. */
 function bodyParts(parts: readonly PartName[]): ScriptPart[] {
-    const wanted = new Set<ScriptPart>(["lib", "preflight", "audit", "main", ...parts.flatMap((part) => partFiles[part])]);
+    const wanted = new Set<ScriptPart>(["lib", "preflight", "schedule", "audit", "main", ...parts.flatMap((part) => partFiles[part])]);
     return scriptParts.filter((part) => wanted.has(part));
 }
 
@@ -149,13 +154,52 @@ function irisValues(p: HostProfile): Record<string, ShellValue> {
     return { IRIS_INSTANCE: p.iris.instance, IRIS_DIR: p.iris.installDir, MERGE_CONTENT: renderMergeFile(p).replace(/\n$/, "") };
 }
 
+/**
+ * The script holds its own text once: the wrapper hands everything between its first and last
+ * lines to `cat` as a here-document on fd 3, keeps it in `mdbh_script` and runs it with eval, so
+ * sh/schedule.sh can install the whole script although it arrives on stdin or as user data
+ * (command substitution drops the text's one final newline; the part adds it back). The whole
+ * script is one `{ …; }` group: bash reads all of it before running any of it, and a script cut
+ * short in transit is a syntax error that runs nothing. `read -d ''` would keep the newline but
+ * reads a pipe one byte at a time (about 40 ms for a GT.M script).
+ */
+const heldEnd = "MDBH_END_OF_SCRIPT";
+export const scriptWrapper = {
+    head: [
+        "#!/bin/bash",
+        "# mdb-hardening host script: its text is held once, below, and run with eval, so that it can install a copy of itself (hardening.schedule).",
+        `{ exec 3<<'${heldEnd}'`,
+        "",
+    ].join("\n"),
+    tail: `${heldEnd}\nmdbh_script=$(cat <&3) && exec 3<&- && eval "\${mdbh_script:?the script text could not be read; nothing was run}"; }\n`,
+} as const;
+
+/** The schedule part's values: the paths always (a schedule switched off is removed), what it writes only with a schedule. */
+function scheduleValues(p: HostProfile): Record<string, ShellValue> {
+    const s = p.hardening.schedule;
+    return {
+        SCHEDULE_DIR: hostSchedule.dir,
+        SCHEDULE_SCRIPT: hostSchedule.script,
+        SCHEDULE_SERVICE: hostSchedule.service,
+        SCHEDULE_TIMER: hostSchedule.timer,
+        SCHEDULE_CALENDAR: s?.onCalendar ?? "",
+        SERVICE_CONTENT: s ? scheduleService(p, s) : "",
+        TIMER_CONTENT: s ? scheduleTimer(p, s) : "",
+        // The copy is the wrapper around the held text; files are written with one final newline added.
+        SCRIPT_HEAD: s ? scriptWrapper.head : "",
+        SCRIPT_TAIL: s ? scriptWrapper.tail.replace(/\n$/, "") : "",
+    };
+}
+
 function requiredTools(parts: readonly PartName[]): string[] {
-    const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps", "date"];
+    const tools = ["stat", "chown", "chmod", "find", "flock", "mktemp", "cmp", "ps", "date", "sha256sum"];
     if (parts.includes("distribution")) tools.push("getent", "groupadd", "usermod", "id", "chgrp", "readlink", "setpriv", "timeout", "sort", "cut", "sed", "tail", "grep");
     if (parts.includes("services") || parts.includes("firewall")) tools.push("systemctl");
     if (parts.includes("services")) tools.push("readlink", "basename", "sed", "tr");
     if (parts.includes("firewall")) tools.push("nft");
     if (parts.includes("iris")) tools.push("gzip", "base64", "setpriv", "getent");
+    // Without systemd-analyze the calendar cannot be checked: the run is refused, not the check skipped.
+    if (parts.includes("schedule")) tools.push("systemctl", "systemd-analyze");
     return tools;
 }
 
@@ -172,6 +216,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         ...databaseValues(p),
         ...serviceValues(plan),
         ...irisValues(p),
+        ...scheduleValues(p),
         NFT_TABLE: nftTable,
         NFT_PROBE_TABLE: nftProbeTable,
         // Files are written with one final newline added.
@@ -186,8 +231,7 @@ export function renderHostScript(plan: HardeningPlan): string {
     const unread = Object.keys(values).filter((name) => !allReads.has(name));
     const unassigned = [...read].filter((name) => !(name in values));
     if (unread.length + unassigned.length > 0) throw new Error(`internal: values no part reads: ${unread.join(", ")}; read but not rendered: ${unassigned.join(", ")}`);
-    return [
-        "#!/bin/bash",
+    const held = [
         "# shellcheck disable=SC2016 # the profile's values are data, single-quoted on purpose",
         `# mdb-hardening host script for ${p.name} (${products[p.product].displayName}, ${p.environment}, ${family}).`,
         "# Generated from the profile by mdb-hardening; review it with `mdb-hardening render <profile>`.",
@@ -199,6 +243,9 @@ export function renderHostScript(plan: HardeningPlan): string {
         "",
         body.map((part) => partText.get(part)).join("\n"),
     ].join("\n");
+    if (held.split("\n").includes(heldEnd)) throw new Error(`internal: a line of the script is the wrapper's delimiter ${heldEnd}`);
+    if (!held.endsWith("\n") || held.endsWith("\n\n")) throw new Error("internal: the held text must end with exactly one newline (the wrapper restores one)");
+    return scriptWrapper.head + held + scriptWrapper.tail;
 }
 
 /** Short content hash, shown in outputs so a reviewer can match a run to a rendered script. */

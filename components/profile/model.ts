@@ -115,6 +115,17 @@ export interface ServiceSettings {
     readonly allowDaemons: readonly string[];
 }
 
+export const scheduleModes = ["check", "apply"] as const;
+export type ScheduleMode = (typeof scheduleModes)[number];
+
+/** The host script run again by a systemd timer (opt-in), so a host is checked, or kept, hardened. */
+export interface ScheduleSettings {
+    /** `check` reports what an apply would change and changes nothing; `apply` repairs. */
+    readonly mode: ScheduleMode;
+    /** A systemd calendar expression (`OnCalendar=`), checked on the host with `systemd-analyze calendar`; default `daily`. */
+    readonly onCalendar: string;
+}
+
 export interface HardeningSwitches {
     /** Host firewall (nftables). */
     readonly firewall: boolean;
@@ -124,6 +135,8 @@ export interface HardeningSwitches {
     readonly distribution: boolean;
     /** Apply the IRIS configuration merge file with `iris merge` (IRIS database hosts). */
     readonly irisConfig: boolean;
+    /** Absent: no schedule (one this module installed before is removed). */
+    readonly schedule?: ScheduleSettings;
 }
 
 /** An exception to one host check, reported as `waived` with its justification (never dropped). */

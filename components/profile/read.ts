@@ -10,6 +10,7 @@ import { readFileSync, statSync } from "node:fs";
 import * as YAML from "yaml";
 import {
     configurableIrisPorts,
+    hostSchedule,
     irisEndpoints,
     osEndpoints,
     privilegedGroups,
@@ -23,6 +24,7 @@ import { coversWorld, type Cidr } from "../cidr";
 import { grammarRelease, knownYottadbReleases, restrictLines, restrictRefusal } from "../restrict";
 import {
     checkAbsolutePath,
+    checkCalendar,
     checkCidr,
     checkHostLabel,
     checkIpAddress,
@@ -48,6 +50,7 @@ import {
     irisFeatures,
     peerLists,
     roles,
+    scheduleModes,
     type DatabaseFiles,
     type DeclaredRule,
     type DistributionSettings,
@@ -58,6 +61,7 @@ import {
     type NetworkSettings,
     type PeerList,
     type Role,
+    type ScheduleSettings,
     type ServiceSettings,
 } from "./model";
 
@@ -169,13 +173,15 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
 
     const network = readNetwork(issues, top.network);
     const services = readServices(issues, top.services);
-    const hardeningRaw = readObject(issues, "hardening", top.hardening, ["firewall", "services", "distribution", "irisConfig"]) ?? {};
+    const hardeningRaw = readObject(issues, "hardening", top.hardening, ["firewall", "services", "distribution", "irisConfig", "schedule"]) ?? {};
     const runsIrisInstance = product === "iris" && hostRoles.includes("database");
+    const schedule = readSchedule(issues, hardeningRaw.schedule);
     const hardening: HardeningSwitches = {
         firewall: readBoolean(issues, "hardening.firewall", hardeningRaw.firewall, true),
         services: readBoolean(issues, "hardening.services", hardeningRaw.services, true),
         distribution: readBoolean(issues, "hardening.distribution", hardeningRaw.distribution, product !== "iris"),
         irisConfig: readBoolean(issues, "hardening.irisConfig", hardeningRaw.irisConfig, runsIrisInstance),
+        ...(schedule ? { schedule } : {}),
     };
     if (hardening.irisConfig && !runsIrisInstance) {
         issues.fail("hardening.irisConfig", true, "applies to IRIS hosts with the database role (they run the instance)");
@@ -354,6 +360,16 @@ function readDeclaredRules(issues: Issues, field: string, value: unknown, peerKe
         if (cidrs.length === 0) issues.fail(`${f}.${peerKey}`, raw[peerKey], "must list at least one CIDR");
         return nameOk && portOk && protocol ? [{ rule: { name: raw.name as string, port: raw.port as number, protocol }, cidrs }] : [];
     });
+}
+
+/** Opt-in: absent means no schedule. The mode is required: checking and repairing are different decisions. */
+function readSchedule(issues: Issues, value: unknown): ScheduleSettings | undefined {
+    if (value === undefined) return undefined;
+    const raw = readObject(issues, "hardening.schedule", value, ["mode", "onCalendar"]);
+    if (!raw) return undefined;
+    const mode = readChoice(issues, "hardening.schedule.mode", raw.mode, scheduleModes);
+    const onCalendar = raw.onCalendar ?? hostSchedule.defaultOnCalendar;
+    return checkCalendar(issues, "hardening.schedule.onCalendar", onCalendar) && mode ? { mode, onCalendar } : undefined;
 }
 
 function readServices(issues: Issues, value: unknown): ServiceSettings {

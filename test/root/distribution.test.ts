@@ -9,7 +9,7 @@ import { parseReports, parseSummary, type HostReport } from "../../components/ho
 import { validateProfile, type HostProfile } from "../../components/profile";
 import * as h from "../helpers/host/harness";
 import { diffManifest, takeManifest } from "../helpers/host/manifest";
-import { render } from "../helpers/render";
+import { heldText, render } from "../helpers/render";
 
 const ROOTFS = h.requireRootFs("distribution recommendations");
 
@@ -108,7 +108,7 @@ describe.skipIf(!ROOTFS)("GT.M recommendations on Debian's GT.M 7.0-005", () => 
 
     it("audits what gtmsecshr's wrapper checks: its directory root's without a bit of 0277, the helper root's and setuid", async () => {
         // The apply restores both before the audit runs, so the audit function is run on its own here.
-        const script = render(profile());
+        const script = heldText(render(profile()));
         const auditOnly = `${script.slice(0, script.lastIndexOf("\n# reads: "))}\nsecshr_audit\n`;
         const secshr = async () => parseReports((await root.exec(["bash", "-s"], { input: auditOnly })).stdout).map((r) => `${r.kind} ${r.item} ${r.detail}`);
         expect(await secshr()).toEqual(["ok gtmsecshrdir root 500", "ok gtmsecshrdir/gtmsecshr root 4500"]);

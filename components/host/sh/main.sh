@@ -11,6 +11,7 @@ fi
 if has_part services; then services_apply; fi
 if has_part firewall; then firewall_apply; fi
 if has_part iris; then iris_apply; fi
+schedule_apply
 audit_host
 if has_part distribution; then
 	distribution_audit

@@ -18,6 +18,7 @@ preflight() {
 	if has_part services; then services_preflight; fi
 	if has_part firewall; then firewall_preflight; fi
 	if has_part iris; then iris_preflight; fi
+	schedule_preflight
 	if applying && [ ! -e "$STATE_DIR" ]; then mkdir -m 0700 -- "$STATE_DIR"; fi
 	# The directory is root's alone (proven above), so nobody can have planted a link at the lock.
 	[ ! -L "$STATE_DIR/lock" ] || die MDBH-HOST-004 "$STATE_DIR/lock" "is a symbolic link; refused"

@@ -11,13 +11,13 @@ import { databaseHeader } from "../../../components/catalog";
 import { validateProfile } from "../../../components/profile";
 import { projectRoot } from "../../helpers/example";
 import { gtmInput } from "../../helpers/profiles";
-import { render } from "../../helpers/render";
+import { heldText, render } from "../../helpers/render";
 
 const part = (name: string) => readFileSync(path.join(projectRoot, "components/host/sh", `${name}.sh`), "utf8");
 
 /** Runs test code after the rendered values, lib.sh and databases.sh (which only define functions). */
 function bash(script: string, code: string, env: Record<string, string> = {}): string {
-    const values = script.slice(0, script.indexOf("\n# reads: "));
+    const values = heldText(script).slice(0, heldText(script).indexOf("\n# reads: "));
     return execFileSync("bash", ["-c", `${values}\n${part("lib")}\n${part("databases")}\n${code}`], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
 }
 

@@ -1,25 +1,28 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { irisEndpoints } from "../../../components/catalog";
-import { shq } from "../../../components/host/script";
+import { scriptWrapper, shq } from "../../../components/host/script";
 import { validateProfile } from "../../../components/profile";
 import { admin, gtmInput, iris } from "../../helpers/profiles";
-import { render } from "../../helpers/render";
+import { heldText, render } from "../../helpers/render";
 
 const work = mkdtempSync(path.join(tmpdir(), "mdbh-script-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The value of a rendered `NAME=(...)` or `NAME='...'` assignment, as bash reads it. */
 function shellValue(script: string, name: string): string[] {
-    const header = script.slice(0, script.indexOf("\n# reads: "));
+    const held = heldText(script);
+    const header = held.slice(0, held.indexOf("\n# reads: "));
     const out = execFileSync("bash", ["-c", `${header.replace(/^set -euo pipefail$/m, "")}\nfor v in "\${${name}[@]}"; do printf '%s\\0' "$v"; done`], { encoding: "utf8" });
     return out.split("\0").slice(0, -1);
 }
 
 const gtm = validateProfile(gtmInput({ distribution: { path: "/opt/gtm/V7.0", members: ["alice", "bob"] } }));
+const scheduled = validateProfile(gtmInput({ hardening: { schedule: { mode: "check", onCalendar: "Mon..Fri *-*-* 02:30" } } }));
 
 describe("rendering", () => {
     it("is deterministic and is what the CLI prints", () => {
@@ -30,19 +33,23 @@ describe("rendering", () => {
         expect(render(gtm)).toBe(render(validateProfile(gtm)));
     });
 
-    it("is valid bash", () => {
+    it("is valid bash, and so is the text it holds", () => {
         const file = path.join(work, "syntax.sh");
-        writeFileSync(file, render(gtm));
-        expect(spawnSync("bash", ["-n", file]).status).toBe(0);
+        for (const text of [render(gtm), heldText(render(gtm))]) {
+            writeFileSync(file, text);
+            expect(spawnSync("bash", ["-n", file]).status).toBe(0);
+        }
     });
 
-    it("passes shellcheck", () => {
+    it("passes shellcheck", { timeout: 120_000 }, () => {
         const found = spawnSync("shellcheck", ["--version"]).status === 0;
         if (!found && process.env.CI) throw new Error("shellcheck is missing in CI (.ci/run installs it)");
         if (!found) return console.warn("SKIPPED shellcheck: not installed (CI installs it)");
         const file = path.join(work, "lint.sh");
-        for (const p of [gtm, iris({ iris: { features: { monitor: true } }, network: { adminCidrs: [admin], snmpManagers: ["10.6.0.0/24"] } })]) {
-            writeFileSync(file, render(p));
+        // The wrapper hides the held text from shellcheck (a here-document): the wrapper is checked once, each held text on its own.
+        const profiles = [scheduled, gtm, iris({ iris: { features: { monitor: true } }, network: { adminCidrs: [admin], snmpManagers: ["10.6.0.0/24"] } })];
+        for (const text of [render(scheduled), ...profiles.map((p) => heldText(render(p)))]) {
+            writeFileSync(file, text);
             const r = spawnSync("shellcheck", ["-s", "bash", file], { encoding: "utf8" });
             expect(r.stdout).toBe("");
             expect(r.status).toBe(0);
@@ -129,5 +136,58 @@ describe("rendering", () => {
         expect(shellValue(script, "NFT_CONF")).toEqual(["/etc/sysconfig/nftables.conf"]);
         expect(shellValue(script, "SERVICES_UNITS")).toEqual(expect.arrayContaining(["httpd.socket", "telnet.socket", "smb.service"]));
         expect(shellValue(script, "SERVICES_UNITS")).not.toContain("apache2.service");
+    });
+});
+
+describe("the script's own copy (hardening.schedule)", () => {
+    it("holds its text once: bash reads exactly that text, and the schedule part's head and tail around it give the script back", () => {
+        const script = render(scheduled);
+        const held = heldText(script);
+        expect(held.endsWith("\n") && !held.endsWith("\n\n")).toBe(true);
+        // BASH_ENV runs before the script: its eval prints what the wrapper read (without the final newline), wrapped as sh/schedule.sh wraps it.
+        const file = path.join(work, "copy.sh");
+        const stub = path.join(work, "eval-stub.sh");
+        writeFileSync(file, script);
+        writeFileSync(stub, `eval() { SCRIPT_HEAD=${shq(shellValue(script, "SCRIPT_HEAD")[0])} SCRIPT_TAIL=${shq(shellValue(script, "SCRIPT_TAIL")[0])}; printf '%s\\n%s\\n' "$SCRIPT_HEAD$1" "$SCRIPT_TAIL"; }`);
+        expect(execFileSync("bash", [file], { encoding: "utf8", env: { PATH: process.env.PATH, BASH_ENV: stub } })).toBe(script);
+        expect(shellValue(render(gtm), "SCRIPT_HEAD")).toEqual([""]);
+    });
+
+    it("runs nothing, and fails, when cut short in transit: the script is one group bash reads whole", () => {
+        const script = render(scheduled);
+        const file = path.join(work, "cut.sh");
+        // With only cat on its PATH a script that runs stops at its first check (`id` is not found), printing an error line.
+        const bin = path.join(work, "only-cat");
+        mkdirSync(bin);
+        symlinkSync(execFileSync("bash", ["-c", "command -v cat"], { encoding: "utf8" }).trim(), path.join(bin, "cat"));
+        const run = (text: string) => {
+            writeFileSync(file, text);
+            return spawnSync("/bin/bash", [file], { encoding: "utf8", env: { PATH: bin } });
+        };
+        expect(run(script).stdout).toMatch(/^MDBH\tdata\tstate\tmode\tapply\nMDBH\terror\tMDBH-HOST-002\tuser\t/);
+        const tail = script.length - script.lastIndexOf("\nMDBH_END_OF_SCRIPT\n");
+        for (const cut of [...Array.from({ length: tail + 2 }, (_, i) => i + 2), 2000, script.length - scriptWrapper.head.length]) {
+            const r = run(script.slice(0, script.length - cut));
+            expect(r.stdout, `cut ${cut}`).toBe("");
+            expect(r.status, `cut ${cut}`).not.toBe(0);
+        }
+        // Cut inside the first two lines, only comments are left.
+        expect(run(script.slice(0, 10)).stdout).toBe("");
+    });
+
+    it("keeps the largest product's gzip user data under EC2's 16 KiB with a schedule on", () => {
+        // YottaDB with every part, declared databases, restrict.txt and extra rules: the longest script the renderer makes.
+        const largest = validateProfile(gtmInput({
+            product: "yottadb",
+            distribution: { path: "/usr/local/lib/yottadb/r206", members: ["alice", "bob"], version: "r2.06", verifyIntegrity: true, restrict: { ZSYSTEM: "ydbadmin", DSE: "ydbadmin", PIPE_OPEN: "ydbadmin", DIRECT_MODE: "ydbadmin" } },
+            databases: { files: ["/srv/db/a.dat", "/srv/db/b.dat"], readOnly: ["/srv/db/config.dat"] },
+            network: { adminCidrs: [admin, "fd00:9::/64"], ingress: [{ name: "app", port: 7000, from: ["10.1.0.0/24"] }], egress: [{ name: "proxy", port: 3128, to: ["10.8.0.1/32"] }] },
+            services: { keep: ["apache2.service"], disable: ["exim4.service"], cronAllow: ["root", "dba"], allowDaemons: ["exim4"] },
+            hardening: { schedule: { mode: "apply", onCalendar: "Sat *-*-1..7 04:00 Europe/Berlin" } },
+        }));
+        for (const family of ["debian", "rhel"] as const) {
+            // EC2: "User data is limited to 16 KB, in raw form, before it is base64-encoded" (EC2 User Guide, instance user data).
+            expect(gzipSync(render(largest, family)).length).toBeLessThan(16 * 1024);
+        }
     });
 });

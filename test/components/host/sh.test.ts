@@ -12,7 +12,7 @@ import { deliveredPart, scriptParts } from "../../../components/host/script";
 import { parseReports } from "../../../components/host/summary";
 import { projectRoot } from "../../helpers/example";
 import { gtmInput, iris } from "../../helpers/profiles";
-import { render } from "../../helpers/render";
+import { heldText, render } from "../../helpers/render";
 import { validateProfile } from "../../../components/profile";
 
 const partFile = (part: string) => readFileSync(path.join(projectRoot, "components/host/sh", `${part}.sh`), "utf8");
@@ -34,7 +34,8 @@ const usedUpperCase = (code: string) => new Set([...code.matchAll(/\$\{?([A-Z][A
 
 /** The variables the renderer assigns, as bash sees them after running the assignments. */
 function assigned(script: string): Set<string> {
-    const assignments = script.slice(0, script.indexOf("\n# reads: "));
+    const held = heldText(script);
+    const assignments = held.slice(0, held.indexOf("\n# reads: "));
     const out = execFileSync("env", ["-i", "bash", "--norc", "--noprofile", "-c", 'true | true; before=$(compgen -v); eval "$1"; comm -13 <(sort <<<"$before") <(compgen -v | sort)', "bash", assignments], { encoding: "utf8" });
     // LC_ALL is the locale the script exports for the commands it runs, not a profile value.
     return new Set(out.split("\n").filter((v) => /^[A-Z][A-Z0-9_]*$/.test(v) && v !== "LC_ALL"));
@@ -43,8 +44,8 @@ function assigned(script: string): Set<string> {
 describe("the parts of the host script", () => {
     const renderers = [render(iris()), render(validateProfile(gtmInput()))];
 
-    // The IRIS profile runs every part but distribution (and databases), the GT.M one every part but iris.
-    const partsOf = [["lib", "preflight", "services", "firewall", "iris", "audit", "main"], ["lib", "preflight", "distribution", "databases", "integrity", "services", "firewall", "audit", "main"]];
+    // The IRIS profile runs every part but distribution (and databases), the GT.M one every part but iris; both carry schedule (it removes one switched off).
+    const partsOf = [["lib", "preflight", "services", "firewall", "iris", "schedule", "audit", "main"], ["lib", "preflight", "distribution", "databases", "integrity", "services", "firewall", "schedule", "audit", "main"]];
 
     it("each script assigns exactly the variables its parts read", () => {
         renderers.forEach((script, i) => {
@@ -78,7 +79,7 @@ describe("the parts of the host script", () => {
 
     it("are the body of the rendered script, in order, only those its plan runs", () => {
         const body = (parts: readonly string[]) => `\n\n${scriptParts.filter((p) => parts.includes(p)).map((p) => deliveredPart(partFile(p))).join("\n")}`;
-        renderers.forEach((script, i) => expect(script.endsWith(body(partsOf[i]))).toBe(true));
+        renderers.forEach((script, i) => expect(heldText(script).endsWith(body(partsOf[i]))).toBe(true));
         expect(renderers[0]).not.toContain("distribution_apply() {");
     });
 });

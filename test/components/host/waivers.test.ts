@@ -7,10 +7,10 @@ import { describe, expect, it } from "vitest";
 import { parseReports } from "../../../components/host/summary";
 import { validateProfile } from "../../../components/profile";
 import { gtmInput } from "../../helpers/profiles";
-import { render } from "../../helpers/render";
+import { heldText, render } from "../../helpers/render";
 
 function runLib(waivers: unknown[], calls: string): string {
-    const script = render(validateProfile(gtmInput({ waivers })));
+    const script = heldText(render(validateProfile(gtmInput({ waivers }))));
     const libStart = script.indexOf("\n# reads: ");
     const lib = script.slice(libStart, script.indexOf("\n# reads: ", libStart + 1));
     return execFileSync("bash", ["-c", `${script.slice(0, libStart)}\n${lib}\n${calls}\necho "findings=$findings waived=$waived"`], { encoding: "utf8" });

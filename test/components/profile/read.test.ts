@@ -263,6 +263,25 @@ describe("bad input names the field and the value", () => {
         expect(validateProfile(irisInput({ roles: ["license-server"], network: { adminCidrs: [admin], licenseClients: [apps] } })).hardening.irisConfig).toBe(false);
     });
 
+    it("reads an opt-in schedule: the mode required, the calendar daily by default and in systemd's characters only", () => {
+        expect(validateProfile(gtmInput()).hardening.schedule).toBeUndefined();
+        expect(validateProfile(gtmInput({ hardening: { schedule: { mode: "check" } } })).hardening.schedule).toEqual({ mode: "check", onCalendar: "daily" });
+        for (const onCalendar of ["Mon..Fri *-*-* 02:30:00", "*:0/15", "Sat *-*-1..7 04:00 Europe/Berlin", "*-*-* 03:00 Etc/GMT+5", "*-02~03", "hourly"]) {
+            expect(validateProfile(gtmInput({ hardening: { schedule: { mode: "apply", onCalendar } } })).hardening.schedule).toEqual({ mode: "apply", onCalendar });
+        }
+        const message = "must be a systemd calendar expression such as daily, Mon..Fri 02:30 or *-*-* 03:00 UTC (letters, digits and * , . : / ~ _ + -, single spaces between words, at most 128 characters)";
+        for (const onCalendar of ["daily\n[Service]", "daily\nExecStart=/bin/sh", "%H:00", "'daily'", "daily;id", "$(id)", " daily", "daily ", "Mon  02:00", "-1", "", "x".repeat(129), "daily\\"]) {
+            expect(problems(gtmInput({ hardening: { schedule: { mode: "check", onCalendar } } }))).toEqual([`hardening.schedule.onCalendar: ${message} (got ${JSON.stringify(onCalendar)})`]);
+        }
+        expect(problems(gtmInput({ hardening: { schedule: { mode: "check", onCalendar: 12 } } }))).toEqual([`hardening.schedule.onCalendar: ${message} (got 12)`]);
+        expect(problems(gtmInput({ hardening: { schedule: {} } }))).toEqual(["hardening.schedule.mode: is required; one of: check, apply (got undefined)"]);
+        expect(problems(gtmInput({ hardening: { schedule: { mode: "repair", every: "day" } } }))).toEqual([
+            'hardening.schedule.every: unknown field; expected one of: mode, onCalendar (got "every")',
+            'hardening.schedule.mode: must be one of: check, apply (got "repair")',
+        ]);
+        expect(problems(gtmInput({ hardening: { schedule: "daily" } }))).toEqual(['hardening.schedule: must be a mapping (got "daily")']);
+    });
+
     it("never disables a unit the host needs to stay reachable, logged and protected", () => {
         const units = [
             "ssh.service", "cron.service", "rsyslog.service", "nftables.service", "dbus.socket", "systemd-journald-dev-log.socket",
