@@ -19,7 +19,9 @@ beforeAll(() => {
     mkdirSync(pkg, { recursive: true });
     cpSync(path.join(projectRoot, "package.json"), path.join(pkg, "package.json"));
     execFileSync(process.execPath, [tsc, "-p", path.join(projectRoot, "tsconfig.build.json"), "--outDir", path.join(pkg, "dist")], { stdio: "pipe" });
-    for (const dep of ["@pulumi", "@types"]) symlinkSync(path.join(projectRoot, "node_modules", dep), path.join(work, "node_modules", dep));
+    // As `npm run build`: the host script's parts go beside the compiled renderer.
+    cpSync(path.join(projectRoot, "components/host/sh"), path.join(pkg, "dist/components/host/sh"), { recursive: true });
+    for (const dep of ["@pulumi", "@types", "yaml"]) symlinkSync(path.join(projectRoot, "node_modules", dep), path.join(work, "node_modules", dep));
     writeFileSync(path.join(work, "consumer.ts"), [
         'import { DatabaseHost, validateProfile } from "mdb-hardening";',
         'import { MdbHardeningPolicies } from "mdb-hardening/policies";',
@@ -27,6 +29,25 @@ beforeAll(() => {
         "",
     ].join("\n"));
 }, 120_000);
+
+describe("the built package", () => {
+    it("serves the language host the multi-language components from main, and programs the whole API from exports", () => {
+        // run-plugin requires the package's directory (package.json main); a program requires its name (exports).
+        const script = [
+            'const { getPulumiComponents } = require("@pulumi/pulumi/provider/experimental/provider");',
+            "const names = (m) => getPulumiComponents(m).map((c) => c.name).sort();",
+            `const plugin = require(${JSON.stringify(path.join(work, "node_modules/mdb-hardening"))});`,
+            'const api = require("mdb-hardening");',
+            "console.log(JSON.stringify({ plugin: names(plugin), api: names(api), validateProfile: typeof api.validateProfile }));",
+        ].join("\n");
+        const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: work, encoding: "utf8" })) as unknown;
+        expect(out).toEqual({
+            plugin: ["DatabaseHost", "DatabaseSecurityGroup", "ExistingHost"],
+            api: ["DatabaseHost", "DatabaseSecurityGroup", "ExistingHost", "HostHardening"],
+            validateProfile: "function",
+        });
+    }, 60_000);
+});
 
 describe("a TypeScript consumer", () => {
     for (const [moduleResolution, module] of [["node", "commonjs"], ["node16", "node16"], ["bundler", "esnext"]]) {

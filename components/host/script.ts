@@ -120,13 +120,16 @@ function databaseValues(p: HostProfile): Record<string, ShellValue> {
     };
 }
 
+/** Every family's names: a host may know a unit by another family's name. */
+const protectedUnitNames = [...new Set(protectedUnits.flatMap((entry) => osFamilies.flatMap((f) => entry.units[f])))];
+
 function serviceValues(plan: HardeningPlan): Record<string, ShellValue> {
     const { units, clientBinaries, allowedDaemons } = plan.services;
     const needed = units.filter((u) => protectedUnit(u));
     if (needed.length > 0) throw new Error(`internal: protected units in the disable list: ${needed.join(", ")}`);
     return {
         SERVICES_UNITS: units,
-        PROTECTED_UNITS: [...new Set(protectedUnits.flatMap((entry) => osFamilies.flatMap((f) => entry.units[f])))],
+        PROTECTED_UNITS: protectedUnitNames,
         CLIENT_BINARIES: clientBinaries,
         CRON_ALLOW: cronAllowFile,
         CRON_ALLOW_CONTENT: plan.profile.services.cronAllow.join("\n"),

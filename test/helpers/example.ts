@@ -1,4 +1,4 @@
-/** The example stack's configuration, shared by the tests that run index.ts under mocks. */
+/** The example stack's configuration, shared by the tests that run example.ts under mocks. */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
