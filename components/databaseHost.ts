@@ -8,7 +8,7 @@ import { HostHardening, type HostSummary } from "./host/hostHardening";
 import { renderHostScript, scriptDigest } from "./host/script";
 import { hardeningOutput, hardeningPlan, type HardeningOutput, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
-import { withoutPromiseStacks } from "./promiseStacks";
+import { pausePromiseStacks } from "./promiseStacks";
 import type { NetworkRule } from "./rules";
 import { DatabaseSecurityGroup } from "./securityGroup";
 import { checkOsFamily, Issues } from "./validate";
@@ -66,66 +66,64 @@ export function planDatabaseHost(name: string, args: DatabaseHostArgs): Database
 
 /** A DatabaseHost's children under `parent`, and the outputs it registers (both DatabaseHost classes build it so). */
 export function buildDatabaseHost(parent: pulumi.Resource, name: string, { args, plan, script }: DatabaseHostPlan) {
-    return withoutPromiseStacks(() => {
-        const { profile } = plan;
-        const tags = {
-            [hostTags.role]: databaseHostRole,
-            [hostTags.product]: profile.product,
-            [hostTags.environment]: profile.environment,
-            [hostTags.profile]: profile.name,
-            ...args.tags,
-        };
-        const securityGroup = new DatabaseSecurityGroup(`${name}-sg`, { plan, vpcId: args.vpcId, tags }, { parent });
-        const instance = new aws.ec2.Instance(
-            name,
-            {
-                ami: args.ami,
-                instanceType: args.instanceType ?? "m6i.large",
-                subnetId: args.subnetId,
-                privateIp: args.privateIp,
-                associatePublicIpAddress: false,
-                vpcSecurityGroupIds: [securityGroup.securityGroupId],
-                keyName: args.keyName,
-                iamInstanceProfile: args.iamInstanceProfile,
-                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-                rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeSizeGb ?? 30, kmsKeyId: args.kmsKeyId },
-                ebsBlockDevices: (args.dataVolumes ?? []).map((v) => ({
-                    deviceName: v.deviceName,
-                    volumeSize: v.sizeGb,
-                    volumeType: "gp3",
-                    encrypted: true,
-                    kmsKeyId: args.kmsKeyId,
-                })),
-                // cloud-init runs a gzip-compressed script as root at first boot; uncompressed it would exceed EC2's 16 KB (before base64) limit.
-                userDataBase64: gzipSync(script).toString("base64"),
-                volumeTags: tags,
-                tags: { Name: name, ...tags },
-            },
-            // User data only runs at first boot, and changing it stops the instance: later changes go over SSH.
-            { parent, ignoreChanges: ["userDataBase64"] },
-        );
-        const hostHardening = args.connection
-            ? new HostHardening(`${name}-hardening`, { plan, script, connection: { ...args.connection, host: instance.privateIp } }, { parent, dependsOn: [instance] })
-            : undefined;
-        const hardening = hardeningOutput(plan);
-        const digest = hostHardening?.scriptDigest ?? scriptDigest(script);
-        return {
-            plan,
-            instance,
-            securityGroup,
-            hostHardening,
+    const { profile } = plan;
+    const tags = {
+        [hostTags.role]: databaseHostRole,
+        [hostTags.product]: profile.product,
+        [hostTags.environment]: profile.environment,
+        [hostTags.profile]: profile.name,
+        ...args.tags,
+    };
+    const securityGroup = new DatabaseSecurityGroup(`${name}-sg`, { plan, vpcId: args.vpcId, tags }, { parent });
+    const instance = new aws.ec2.Instance(
+        name,
+        {
+            ami: args.ami,
+            instanceType: args.instanceType ?? "m6i.large",
+            subnetId: args.subnetId,
+            privateIp: args.privateIp,
+            associatePublicIpAddress: false,
+            vpcSecurityGroupIds: [securityGroup.securityGroupId],
+            keyName: args.keyName,
+            iamInstanceProfile: args.iamInstanceProfile,
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeSizeGb ?? 30, kmsKeyId: args.kmsKeyId },
+            ebsBlockDevices: (args.dataVolumes ?? []).map((v) => ({
+                deviceName: v.deviceName,
+                volumeSize: v.sizeGb,
+                volumeType: "gp3",
+                encrypted: true,
+                kmsKeyId: args.kmsKeyId,
+            })),
+            // cloud-init runs a gzip-compressed script as root at first boot; uncompressed it would exceed EC2's 16 KB (before base64) limit.
+            userDataBase64: gzipSync(script).toString("base64"),
+            volumeTags: tags,
+            tags: { Name: name, ...tags },
+        },
+        // User data only runs at first boot, and changing it stops the instance: later changes go over SSH.
+        { parent, ignoreChanges: ["userDataBase64"] },
+    );
+    const hostHardening = args.connection
+        ? new HostHardening(`${name}-hardening`, { plan, script, connection: { ...args.connection, host: instance.privateIp } }, { parent, dependsOn: [instance] })
+        : undefined;
+    const hardening = hardeningOutput(plan);
+    const digest = hostHardening?.scriptDigest ?? scriptDigest(script);
+    return {
+        plan,
+        instance,
+        securityGroup,
+        hostHardening,
+        hardening,
+        scriptDigest: digest,
+        outputs: {
+            instanceId: instance.id,
+            privateIp: instance.privateIp,
+            securityGroupId: securityGroup.securityGroupId,
             hardening,
             scriptDigest: digest,
-            outputs: {
-                instanceId: instance.id,
-                privateIp: instance.privateIp,
-                securityGroupId: securityGroup.securityGroupId,
-                hardening,
-                scriptDigest: digest,
-                ...(hostHardening ? { summary: hostHardening.summary } : {}),
-            },
-        };
-    });
+            ...(hostHardening ? { summary: hostHardening.summary } : {}),
+        },
+    };
 }
 
 /**
@@ -149,19 +147,24 @@ export class DatabaseHost extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const planned = planDatabaseHost(name, args);
-        super(componentTypes.databaseHost, name, {}, componentOptions("databaseHost", opts));
-        const built = buildDatabaseHost(this, name, planned);
-        this.instance = built.instance;
-        this.securityGroup = built.securityGroup;
-        this.instanceId = built.instance.id;
-        this.privateIp = built.instance.privateIp;
-        this.securityGroupId = built.securityGroup.securityGroupId;
-        this.rules = built.plan.rules;
-        this.hardening = built.hardening;
-        this.scriptDigest = built.scriptDigest;
-        this.hostHardening = built.hostHardening;
-        this.summary = built.hostHardening?.summary;
-        this.registerOutputs(built.outputs);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.databaseHost, name, {}, componentOptions("databaseHost", opts));
+            const built = buildDatabaseHost(this, name, planned);
+            this.instance = built.instance;
+            this.securityGroup = built.securityGroup;
+            this.instanceId = built.instance.id;
+            this.privateIp = built.instance.privateIp;
+            this.securityGroupId = built.securityGroup.securityGroupId;
+            this.rules = built.plan.rules;
+            this.hardening = built.hardening;
+            this.scriptDigest = built.scriptDigest;
+            this.hostHardening = built.hostHardening;
+            this.summary = built.hostHardening?.summary;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }
 

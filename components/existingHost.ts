@@ -6,7 +6,7 @@ import { HostHardening, type HostSummary } from "./host/hostHardening";
 import { renderHostScript } from "./host/script";
 import { hardeningOutput, hardeningPlan, type HardeningOutput, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
-import { withoutPromiseStacks } from "./promiseStacks";
+import { pausePromiseStacks } from "./promiseStacks";
 import type { NetworkRule } from "./rules";
 import { checkOsFamily, Issues } from "./validate";
 
@@ -38,16 +38,14 @@ export function planExistingHost(name: string, args: ExistingHostArgs): Existing
 
 /** An ExistingHost's children under `parent`, and the outputs it registers (both ExistingHost classes build it so). */
 export function buildExistingHost(parent: pulumi.Resource, name: string, { plan, connection }: ExistingHostPlan) {
-    return withoutPromiseStacks(() => {
-        const hostHardening = new HostHardening(`${name}-hardening`, { plan, script: renderHostScript(plan), connection }, { parent });
-        const hardening = hardeningOutput(plan);
-        return {
-            plan,
-            hardening,
-            hostHardening,
-            outputs: { hardening, scriptDigest: hostHardening.scriptDigest, summary: hostHardening.summary },
-        };
-    });
+    const hostHardening = new HostHardening(`${name}-hardening`, { plan, script: renderHostScript(plan), connection }, { parent });
+    const hardening = hardeningOutput(plan);
+    return {
+        plan,
+        hardening,
+        hostHardening,
+        outputs: { hardening, scriptDigest: hostHardening.scriptDigest, summary: hostHardening.summary },
+    };
 }
 
 /**
@@ -63,12 +61,17 @@ export class ExistingHost extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExistingHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const planned = planExistingHost(name, args);
-        super(componentTypes.existingHost, name, {}, componentOptions("existingHost", opts));
-        const built = buildExistingHost(this, name, planned);
-        this.hardening = built.hardening;
-        this.rules = built.plan.rules;
-        this.hostHardening = built.hostHardening;
-        this.summary = built.hostHardening.summary;
-        this.registerOutputs(built.outputs);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.existingHost, name, {}, componentOptions("existingHost", opts));
+            const built = buildExistingHost(this, name, planned);
+            this.hardening = built.hardening;
+            this.rules = built.plan.rules;
+            this.hostHardening = built.hostHardening;
+            this.summary = built.hostHardening.summary;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }

@@ -4,7 +4,7 @@ import { componentTypes, hostTags } from "./catalog";
 import { componentOptions } from "./componentOptions";
 import { hardeningPlan, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
-import { withoutPromiseStacks } from "./promiseStacks";
+import { pausePromiseStacks } from "./promiseStacks";
 import { splitByFamily, type Direction, type NetworkRule } from "./rules";
 
 export interface DatabaseSecurityGroupArgs {
@@ -25,22 +25,20 @@ type SecurityGroupRule = aws.types.input.ec2.SecurityGroupIngress;
 
 /** A DatabaseSecurityGroup's security group under `parent`, and the outputs it registers (both DatabaseSecurityGroup classes build it so). */
 export function buildSecurityGroup(parent: pulumi.Resource, name: string, plan: HardeningPlan, args: Omit<PlannedSecurityGroupArgs, "plan">) {
-    return withoutPromiseStacks(() => {
-        const { profile, rules } = plan;
-        const securityGroup = new aws.ec2.SecurityGroup(
-            name,
-            {
-                vpcId: args.vpcId,
-                description: `Database host ${profile.name} (${profile.product}, ${profile.environment})`,
-                ingress: toAwsRules(rules, "ingress"),
-                egress: toAwsRules(rules, "egress"),
-                revokeRulesOnDelete: true,
-                tags: { Name: name, [hostTags.profile]: profile.name, ...args.tags },
-            },
-            { parent },
-        );
-        return { securityGroup, rules, outputs: { securityGroupId: securityGroup.id, rules } };
-    });
+    const { profile, rules } = plan;
+    const securityGroup = new aws.ec2.SecurityGroup(
+        name,
+        {
+            vpcId: args.vpcId,
+            description: `Database host ${profile.name} (${profile.product}, ${profile.environment})`,
+            ingress: toAwsRules(rules, "ingress"),
+            egress: toAwsRules(rules, "egress"),
+            revokeRulesOnDelete: true,
+            tags: { Name: name, [hostTags.profile]: profile.name, ...args.tags },
+        },
+        { parent },
+    );
+    return { securityGroup, rules, outputs: { securityGroupId: securityGroup.id, rules } };
 }
 
 /**
@@ -58,12 +56,17 @@ export class DatabaseSecurityGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseSecurityGroupArgs | PlannedSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = "plan" in args ? args.plan : hardeningPlan(validateProfile(args.profile, `${name}: profile`));
-        super(componentTypes.securityGroup, name, {}, componentOptions("securityGroup", opts));
-        const built = buildSecurityGroup(this, name, plan, args);
-        this.securityGroup = built.securityGroup;
-        this.securityGroupId = built.securityGroup.id;
-        this.rules = built.rules;
-        this.registerOutputs(built.outputs);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.securityGroup, name, {}, componentOptions("securityGroup", opts));
+            const built = buildSecurityGroup(this, name, plan, args);
+            this.securityGroup = built.securityGroup;
+            this.securityGroupId = built.securityGroup.id;
+            this.rules = built.rules;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }
 

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
 import { beforeAll, expect, it } from "vitest";
 import { databaseHostRole, hostTags } from "../components/catalog";
 import { exampleConfig, projectRoot } from "./helpers/example";
@@ -51,4 +54,14 @@ it("exports addresses and a hardening summary per host", () => {
         serviceDisabling: { enabled: true },
     });
     expect(stack.hardening["iris-db-1"].distributionRestriction).toEqual({ enabled: false });
+});
+
+it("is compiled by the runtime without type-checking: Pulumi.yaml's tsconfig has noCheck, which @pulumi/pulumi's cmd/run reads as transpile-only", () => {
+    const project = YAML.parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { main: string; runtime: { options: { typescript: boolean; tsconfig: string } } };
+    expect(project.main).toBe("example.ts");
+    expect(project.runtime.options.typescript).toBe(true);
+    // The function cmd/run reads the runtime's tsconfig with (it does not follow `extends`).
+    const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(file: string): { noCheck?: boolean } };
+    expect(loadTypeScriptCompilerOptions(path.join(projectRoot, project.runtime.options.tsconfig)).noCheck).toBe(true);
+    expect(loadTypeScriptCompilerOptions(path.join(projectRoot, "tsconfig.json")).noCheck).toBeUndefined();
 });

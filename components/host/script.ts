@@ -173,8 +173,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         NFT_CONF: nftConf[family],
         EXPECTED_PORTS: plan.expectedPorts,
     };
-    const body = bodyParts(parts);
-    const read = new Set(body.flatMap((part) => partReads.get(part)!));
+    const { body, read } = bodyOf(parts);
     const unread = Object.keys(values).filter((name) => !allReads.has(name));
     const unassigned = [...read].filter((name) => !(name in values));
     if (unread.length + unassigned.length > 0) throw new Error(`internal: values no part reads: ${unread.join(", ")}; read but not rendered: ${unassigned.join(", ")}`);
@@ -189,8 +188,21 @@ export function renderHostScript(plan: HardeningPlan): string {
         "export LC_ALL=C",
         ...Object.entries(values).filter(([k]) => read.has(k)).map(([k, v]) => assign(k, v)),
         "",
-        body.map((part) => partText.get(part)).join("\n"),
+        body,
     ].join("\n");
+}
+
+/** The body and the variables it reads, per set of parts: the same for every host with those parts, so made once. */
+const bodies = new Map<string, { readonly body: string; readonly read: ReadonlySet<string> }>();
+function bodyOf(parts: readonly PartName[]): { readonly body: string; readonly read: ReadonlySet<string> } {
+    const key = parts.join(" ");
+    let entry = bodies.get(key);
+    if (!entry) {
+        const files = bodyParts(parts);
+        entry = { body: files.map((part) => partText.get(part)).join("\n"), read: new Set(files.flatMap((part) => partReads.get(part)!)) };
+        bodies.set(key, entry);
+    }
+    return entry;
 }
 
 /** Short content hash, shown in outputs so a reviewer can match a run to a rendered script. */

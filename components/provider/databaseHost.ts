@@ -4,6 +4,7 @@ import { componentOptions } from "../componentOptions";
 import { buildDatabaseHost, planDatabaseHost, type DatabaseHostArgs as ApiArgs, type DataVolume } from "../databaseHost";
 import type { SshLogin } from "../host/connection";
 import { parseProfile } from "../profile";
+import { pausePromiseStacks } from "../promiseStacks";
 
 export interface DatabaseHostArgs {
     /** The host's hardening profile as YAML text: a profile file's content (JSON is YAML too). Validated before anything is created; every problem is reported with its field and value. */
@@ -67,14 +68,19 @@ export class DatabaseHost extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const planned = planDatabaseHost(name, databaseHostArgs(name, args));
-        super(componentTypes.databaseHost, name, {}, componentOptions("databaseHost", opts));
-        const built = buildDatabaseHost(this, name, planned);
-        this.instanceId = built.outputs.instanceId;
-        this.privateIp = built.outputs.privateIp;
-        this.securityGroupId = built.outputs.securityGroupId;
-        this.hardening = built.outputs.hardening;
-        this.scriptDigest = built.outputs.scriptDigest;
-        this.summary = built.hostHardening?.summary;
-        this.registerOutputs(built.outputs);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.databaseHost, name, {}, componentOptions("databaseHost", opts));
+            const built = buildDatabaseHost(this, name, planned);
+            this.instanceId = built.outputs.instanceId;
+            this.privateIp = built.outputs.privateIp;
+            this.securityGroupId = built.outputs.securityGroupId;
+            this.hardening = built.outputs.hardening;
+            this.scriptDigest = built.outputs.scriptDigest;
+            this.summary = built.hostHardening?.summary;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }

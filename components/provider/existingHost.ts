@@ -4,6 +4,7 @@ import { componentOptions } from "../componentOptions";
 import { buildExistingHost, planExistingHost, type ExistingHostArgs as ApiArgs } from "../existingHost";
 import type { SshConnection } from "../host/connection";
 import { parseProfile } from "../profile";
+import { pausePromiseStacks } from "../promiseStacks";
 
 export interface ExistingHostArgs {
     /** The host's hardening profile as YAML text: a profile file's content (JSON is YAML too). Validated before anything runs; every problem is reported with its field and value. */
@@ -38,11 +39,16 @@ export class ExistingHost extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExistingHostArgs, opts?: pulumi.ComponentResourceOptions) {
         const planned = planExistingHost(name, existingHostArgs(name, args));
-        super(componentTypes.existingHost, name, {}, componentOptions("existingHost", opts));
-        const built = buildExistingHost(this, name, planned);
-        this.hardening = built.outputs.hardening;
-        this.scriptDigest = built.outputs.scriptDigest;
-        this.summary = built.outputs.summary;
-        this.registerOutputs(built.outputs);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.existingHost, name, {}, componentOptions("existingHost", opts));
+            const built = buildExistingHost(this, name, planned);
+            this.hardening = built.outputs.hardening;
+            this.scriptDigest = built.outputs.scriptDigest;
+            this.summary = built.outputs.summary;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }

@@ -3,6 +3,7 @@ import { componentTypes } from "../catalog";
 import { componentOptions } from "../componentOptions";
 import { hardeningPlan } from "../plan";
 import { parseProfile } from "../profile";
+import { pausePromiseStacks } from "../promiseStacks";
 import { buildSecurityGroup } from "../securityGroup";
 
 export interface DatabaseSecurityGroupArgs {
@@ -28,10 +29,15 @@ export class DatabaseSecurityGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = hardeningPlan(parseProfile(args.profile, `${name}: profile`));
-        super(componentTypes.securityGroup, name, {}, componentOptions("securityGroup", opts));
-        const built = buildSecurityGroup(this, name, plan, args);
-        this.securityGroupId = built.outputs.securityGroupId;
-        this.rules = built.outputs.rules;
-        this.registerOutputs(built.outputs);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.securityGroup, name, {}, componentOptions("securityGroup", opts));
+            const built = buildSecurityGroup(this, name, plan, args);
+            this.securityGroupId = built.outputs.securityGroupId;
+            this.rules = built.outputs.rules;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }
