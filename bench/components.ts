@@ -28,11 +28,13 @@ async function main(): Promise<void> {
     // Warm the module caches and the JIT on a few hosts first, as a real program's first hosts would.
     for (let i = 0; i < 10; i++) new ExistingHost(`warm-${i}`, { profile: profile(i), connection: { host: `10.0.0.${i}`, privateKey: "k", hostKey: "ssh-ed25519 AAAA" }, detectDrift: false });
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     const built = [];
     for (let i = 0; i < hosts; i++) {
         built.push(new ExistingHost(`host-${i}`, { profile: profile(i), connection: { host: `10.1.${i >> 8}.${i & 255}`, privateKey: "k", hostKey: "ssh-ed25519 AAAA" }, detectDrift: false }));
     }
     const constructMs = performance.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
     await Promise.all(built.map((h) => new Promise((resolve) => h.summary.apply(resolve))));
     const settledMs = performance.now() - start;
     global.gc?.();
@@ -43,9 +45,14 @@ async function main(): Promise<void> {
         cpu: os.cpus()[0]?.model,
         hosts,
         constructionMsPerHost: Number((constructMs / hosts).toFixed(3)),
+        // CPU time of the process (all threads) while constructing: less sensitive than wall time to a busy machine.
+        constructionCpuMsPerHost: Number(((cpu.user + cpu.system) / 1000 / hosts).toFixed(3)),
         settledMsPerHost: Number((settledMs / hosts).toFixed(3)),
         heapUsedMbAfterGc: Number(heapMb.toFixed(1)),
         gcForced: typeof global.gc === "function",
+        // Load average over the last minute at the end: above the core count, the wall times are inflated.
+        loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
+        cores: os.cpus().length,
     };
     writeFileSync(path.join(__dirname, "..", "..", "bench", "results", "components.json"), `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -49,7 +49,7 @@ function syntheticStack(resources: number): Resource[] {
         const sources = i % 10 === 0 ? "0.0.0.0/0" : "10.1.0.0/24";
         stack.push(
             { type: componentTypes.databaseHost, name: n("host"), props: { hardening } },
-            { type: "mdb-hardening:network:DatabaseSecurityGroup", name: n("sg-component"), props: {}, parent: n("host") },
+            { type: "mdb-hardening:index:DatabaseSecurityGroup", name: n("sg-component"), props: {}, parent: n("host") },
             {
                 type: ruleTypes.securityGroup, name: n("sg"), parent: n("sg-component"),
                 props: {

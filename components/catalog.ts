@@ -549,8 +549,10 @@ export const hostSchedule = {
     syslogIdentifier: "mdb-hardening",
 } as const;
 
-export type OsFamily = "debian" | "rhel";
-export const osFamilies: readonly OsFamily[] = ["debian", "rhel"];
+/** Distribution families (unit names differ). A value too: the multi-language schema reads it as an enum. */
+export const OsFamily = { debian: "debian", rhel: "rhel" } as const;
+export type OsFamily = (typeof OsFamily)[keyof typeof OsFamily];
+export const osFamilies: readonly OsFamily[] = Object.values(OsFamily);
 /** The family assumed where none is given (the example stack's Debian image). */
 export const defaultOsFamily: OsFamily = "debian";
 
@@ -697,16 +699,36 @@ export const waiverTags = {
     until: "mdb-hardening:waive-until",
 } as const;
 
-/** Type tokens of the components (a policy sees type strings, not classes). */
+/**
+ * Type tokens of the components (a policy sees type strings, not classes). The SDK's component
+ * provider host serves only `<package>:index:<Class>`, so the multi-language package needs them in
+ * this form.
+ */
 export const componentTypes = {
+    databaseHost: "mdb-hardening:index:DatabaseHost",
+    existingHost: "mdb-hardening:index:ExistingHost",
+    hostHardening: "mdb-hardening:index:HostHardening",
+    securityGroup: "mdb-hardening:index:DatabaseSecurityGroup",
+} as const;
+
+/** The tokens of 0.1: every component registers them as aliases, so a stack made with them keeps its resources. */
+export const previousComponentTypes: Readonly<Record<keyof typeof componentTypes, string>> = {
     databaseHost: "mdb-hardening:aws:DatabaseHost",
     existingHost: "mdb-hardening:host:ExistingHost",
     hostHardening: "mdb-hardening:host:HostHardening",
     securityGroup: "mdb-hardening:network:DatabaseSecurityGroup",
-} as const;
+};
 
-/** The components that harden a host and register its `hardening` plan; stack policies look for them. */
-export const hardeningComponentTypes: readonly string[] = [componentTypes.databaseHost, componentTypes.existingHost];
+/**
+ * The components that harden a host and register its `hardening` plan; stack policies look for
+ * them, under the 0.1 tokens too (a stack not yet updated to this version).
+ */
+export const hardeningComponentTypes: readonly string[] = [
+    componentTypes.databaseHost,
+    componentTypes.existingHost,
+    previousComponentTypes.databaseHost,
+    previousComponentTypes.existingHost,
+];
 
 /**
  * Declared GT.M/YottaDB databases: what the audit reads from a database file header and the rules

@@ -2,10 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { gzipSync } from "node:zlib";
 import { componentTypes, databaseHostRole, defaultOsFamily, hostTags, type OsFamily } from "./catalog";
-import { checkConnection, HostHardening, type HostSummary, type SshConnection } from "./host/hostHardening";
+import { componentOptions } from "./componentOptions";
+import { checkConnection, type SshLogin } from "./host/connection";
+import { HostHardening, type HostSummary } from "./host/hostHardening";
 import { renderHostScript, scriptDigest } from "./host/script";
-import { hardeningOutput, hardeningPlan, type HardeningOutput } from "./plan";
+import { hardeningOutput, hardeningPlan, type HardeningOutput, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
+import { pausePromiseStacks } from "./promiseStacks";
 import type { NetworkRule } from "./rules";
 import { DatabaseSecurityGroup } from "./securityGroup";
 import { checkOsFamily, Issues } from "./validate";
@@ -13,6 +16,7 @@ import { checkOsFamily, Issues } from "./validate";
 export interface DataVolume {
     /** Device name, `/dev/sdf` … `/dev/sdp`. */
     readonly deviceName: string;
+    /** Size in GiB. */
     readonly sizeGb: number;
 }
 
@@ -42,10 +46,87 @@ export interface DatabaseHostArgs {
      * SSH access (through `proxy`, a bastion, if needed) to apply the hardening on every `up`
      * where the profile changed. Without it the host script runs once, as user data at first boot.
      */
-    readonly connection?: Omit<SshConnection, "host">;
+    readonly connection?: SshLogin;
     /** With `connection`: check the host for drift at every preview and update (default true; README "Drift in preview and up"). */
     readonly detectDrift?: boolean;
     readonly tags?: Record<string, string>;
+}
+
+/** A DatabaseHost's validated arguments, plan and script: made before anything registers, so bad input registers nothing. */
+export interface DatabaseHostPlan {
+    readonly args: DatabaseHostArgs;
+    readonly plan: HardeningPlan;
+    readonly script: string;
+}
+
+export function planDatabaseHost(name: string, args: DatabaseHostArgs): DatabaseHostPlan {
+    const profile = validateProfile(args.profile, `${name}: profile`);
+    checkHostArgs(name, args);
+    const plan = hardeningPlan(profile, args.osFamily ?? defaultOsFamily);
+    return { args, plan, script: renderHostScript(plan) };
+}
+
+/** A DatabaseHost's children under `parent`, and the outputs it registers (both DatabaseHost classes build it so). */
+export function buildDatabaseHost(parent: pulumi.Resource, name: string, { args, plan, script }: DatabaseHostPlan) {
+    const { profile } = plan;
+    const tags = {
+        [hostTags.role]: databaseHostRole,
+        [hostTags.product]: profile.product,
+        [hostTags.environment]: profile.environment,
+        [hostTags.profile]: profile.name,
+        ...args.tags,
+    };
+    const securityGroup = new DatabaseSecurityGroup(`${name}-sg`, { plan, vpcId: args.vpcId, tags }, { parent });
+    const instance = new aws.ec2.Instance(
+        name,
+        {
+            ami: args.ami,
+            instanceType: args.instanceType ?? "m6i.large",
+            subnetId: args.subnetId,
+            privateIp: args.privateIp,
+            associatePublicIpAddress: false,
+            vpcSecurityGroupIds: [securityGroup.securityGroupId],
+            keyName: args.keyName,
+            iamInstanceProfile: args.iamInstanceProfile,
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeSizeGb ?? 30, kmsKeyId: args.kmsKeyId },
+            ebsBlockDevices: (args.dataVolumes ?? []).map((v) => ({
+                deviceName: v.deviceName,
+                volumeSize: v.sizeGb,
+                volumeType: "gp3",
+                encrypted: true,
+                kmsKeyId: args.kmsKeyId,
+            })),
+            // cloud-init runs a gzip-compressed script as root at first boot; uncompressed it would exceed EC2's 16 KB (before base64) limit.
+            userDataBase64: gzipSync(script).toString("base64"),
+            volumeTags: tags,
+            tags: { Name: name, ...tags },
+        },
+        // User data only runs at first boot, and changing it stops the instance: later changes go over SSH.
+        { parent, ignoreChanges: ["userDataBase64"] },
+    );
+    const hostHardening = args.connection
+        ? new HostHardening(`${name}-hardening`, { plan, script, connection: { ...args.connection, host: instance.privateIp }, detectDrift: args.detectDrift }, { parent, dependsOn: [instance] })
+        : undefined;
+    if (!hostHardening) pulumi.log.info(`${name}: drift not checked: no connection (the host script runs once, as user data; hardening.schedule keeps checking on the host)`, parent);
+    const hardening = hardeningOutput(plan);
+    const digest = hostHardening?.scriptDigest ?? scriptDigest(script);
+    return {
+        plan,
+        instance,
+        securityGroup,
+        hostHardening,
+        hardening,
+        scriptDigest: digest,
+        outputs: {
+            instanceId: instance.id,
+            privateIp: instance.privateIp,
+            securityGroupId: securityGroup.securityGroupId,
+            hardening,
+            scriptDigest: digest,
+            ...(hostHardening ? { summary: hostHardening.summary } : {}),
+        },
+    };
 }
 
 /**
@@ -68,72 +149,25 @@ export class DatabaseHost extends pulumi.ComponentResource {
     readonly summary?: pulumi.Output<HostSummary>;
 
     constructor(name: string, args: DatabaseHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        const profile = validateProfile(args.profile, `${name}: profile`);
-        checkHostArgs(name, args);
-        const plan = hardeningPlan(profile, args.osFamily ?? defaultOsFamily);
-        const script = renderHostScript(plan);
-        super(componentTypes.databaseHost, name, {}, opts);
-
-        const tags = {
-            [hostTags.role]: databaseHostRole,
-            [hostTags.product]: profile.product,
-            [hostTags.environment]: profile.environment,
-            [hostTags.profile]: profile.name,
-            ...args.tags,
-        };
-        this.securityGroup = new DatabaseSecurityGroup(`${name}-sg`, { plan, vpcId: args.vpcId, tags }, { parent: this });
-        this.instance = new aws.ec2.Instance(
-            name,
-            {
-                ami: args.ami,
-                instanceType: args.instanceType ?? "m6i.large",
-                subnetId: args.subnetId,
-                privateIp: args.privateIp,
-                associatePublicIpAddress: false,
-                vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
-                keyName: args.keyName,
-                iamInstanceProfile: args.iamInstanceProfile,
-                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-                rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeSizeGb ?? 30, kmsKeyId: args.kmsKeyId },
-                ebsBlockDevices: (args.dataVolumes ?? []).map((v) => ({
-                    deviceName: v.deviceName,
-                    volumeSize: v.sizeGb,
-                    volumeType: "gp3",
-                    encrypted: true,
-                    kmsKeyId: args.kmsKeyId,
-                })),
-                // cloud-init runs a gzip-compressed script as root at first boot; uncompressed it would exceed EC2's 16 KB (before base64) limit.
-                userDataBase64: gzipSync(script).toString("base64"),
-                volumeTags: tags,
-                tags: { Name: name, ...tags },
-            },
-            // User data only runs at first boot, and changing it stops the instance: later changes go over SSH.
-            { parent: this, ignoreChanges: ["userDataBase64"] },
-        );
-        this.instanceId = this.instance.id;
-        this.privateIp = this.instance.privateIp;
-        this.securityGroupId = this.securityGroup.securityGroupId;
-        this.rules = this.securityGroup.rules;
-        this.hardening = hardeningOutput(plan);
-        if (args.connection) {
-            this.hostHardening = new HostHardening(
-                `${name}-hardening`,
-                { plan, script, connection: { ...args.connection, host: this.privateIp }, detectDrift: args.detectDrift },
-                { parent: this, dependsOn: [this.instance] },
-            );
-            this.summary = this.hostHardening.summary;
-        } else {
-            pulumi.log.info(`${name}: drift not checked: no connection (the host script runs once, as user data; hardening.schedule keeps checking on the host)`, this);
+        const planned = planDatabaseHost(name, args);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.databaseHost, name, {}, componentOptions("databaseHost", opts));
+            const built = buildDatabaseHost(this, name, planned);
+            this.instance = built.instance;
+            this.securityGroup = built.securityGroup;
+            this.instanceId = built.instance.id;
+            this.privateIp = built.instance.privateIp;
+            this.securityGroupId = built.securityGroup.securityGroupId;
+            this.rules = built.plan.rules;
+            this.hardening = built.hardening;
+            this.scriptDigest = built.scriptDigest;
+            this.hostHardening = built.hostHardening;
+            this.summary = built.hostHardening?.summary;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
         }
-        this.scriptDigest = this.hostHardening?.scriptDigest ?? scriptDigest(script);
-        this.registerOutputs({
-            instanceId: this.instanceId,
-            privateIp: this.privateIp,
-            securityGroupId: this.securityGroupId,
-            hardening: this.hardening,
-            scriptDigest: this.scriptDigest,
-            ...(this.summary ? { summary: this.summary } : {}),
-        });
     }
 }
 
@@ -153,6 +187,6 @@ function checkHostArgs(name: string, args: DatabaseHostArgs): void {
         size(`dataVolumes[${i}].sizeGb`, v.sizeGb, 1);
     });
     if (args.osFamily !== undefined) checkOsFamily(issues, "osFamily", args.osFamily);
-    if (args.connection) checkConnection(issues, { ...args.connection, host: "" });
+    if (args.connection) checkConnection(issues, args.connection);
     issues.throwIfAny(`${name}: arguments`);
 }

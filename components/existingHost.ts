@@ -1,13 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { componentTypes, defaultOsFamily, type OsFamily } from "./catalog";
-import { checkConnection, HostHardening, type HostSummary, type SshConnection } from "./host/hostHardening";
+import { componentOptions } from "./componentOptions";
+import { checkConnection, type SshConnection } from "./host/connection";
+import { HostHardening, type HostSummary } from "./host/hostHardening";
 import { renderHostScript } from "./host/script";
-import { hardeningOutput, hardeningPlan, type HardeningOutput } from "./plan";
+import { hardeningOutput, hardeningPlan, type HardeningOutput, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
+import { pausePromiseStacks } from "./promiseStacks";
 import type { NetworkRule } from "./rules";
 import { checkOsFamily, Issues } from "./validate";
 
-export type { SshConnection } from "./host/hostHardening";
+export type { SshConnection } from "./host/connection";
 
 export interface ExistingHostArgs {
     /** The host's hardening profile (validated before anything runs). */
@@ -18,6 +21,34 @@ export interface ExistingHostArgs {
     readonly osFamily?: OsFamily;
     /** Check the host for drift at every preview and update (default true; README "Drift in preview and up"). */
     readonly detectDrift?: boolean;
+}
+
+/** An ExistingHost's validated arguments and plan: made before anything registers, so bad input registers nothing. */
+export interface ExistingHostPlan {
+    readonly plan: HardeningPlan;
+    readonly connection: SshConnection;
+    readonly detectDrift?: boolean;
+}
+
+export function planExistingHost(name: string, args: ExistingHostArgs): ExistingHostPlan {
+    const profile = validateProfile(args.profile, `${name}: profile`);
+    const issues = new Issues();
+    checkConnection(issues, args.connection);
+    if (args.osFamily !== undefined) checkOsFamily(issues, "osFamily", args.osFamily);
+    issues.throwIfAny(`${name}: arguments`);
+    return { plan: hardeningPlan(profile, args.osFamily ?? defaultOsFamily), connection: args.connection, ...(args.detectDrift !== undefined ? { detectDrift: args.detectDrift } : {}) };
+}
+
+/** An ExistingHost's children under `parent`, and the outputs it registers (both ExistingHost classes build it so). */
+export function buildExistingHost(parent: pulumi.Resource, name: string, { plan, connection, detectDrift }: ExistingHostPlan) {
+    const hostHardening = new HostHardening(`${name}-hardening`, { plan, script: renderHostScript(plan), connection, detectDrift }, { parent });
+    const hardening = hardeningOutput(plan);
+    return {
+        plan,
+        hardening,
+        hostHardening,
+        outputs: { hardening, scriptDigest: hostHardening.scriptDigest, summary: hostHardening.summary },
+    };
 }
 
 /**
@@ -32,18 +63,18 @@ export class ExistingHost extends pulumi.ComponentResource {
     readonly summary: pulumi.Output<HostSummary>;
 
     constructor(name: string, args: ExistingHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        const profile = validateProfile(args.profile, `${name}: profile`);
-        const issues = new Issues();
-        checkConnection(issues, args.connection);
-        if (args.osFamily !== undefined) checkOsFamily(issues, "osFamily", args.osFamily);
-        issues.throwIfAny(`${name}: arguments`);
-        super(componentTypes.existingHost, name, {}, opts);
-
-        const plan = hardeningPlan(profile, args.osFamily ?? defaultOsFamily);
-        this.hardening = hardeningOutput(plan);
-        this.rules = plan.rules;
-        this.hostHardening = new HostHardening(`${name}-hardening`, { plan, script: renderHostScript(plan), connection: args.connection, detectDrift: args.detectDrift }, { parent: this });
-        this.summary = this.hostHardening.summary;
-        this.registerOutputs({ hardening: this.hardening, scriptDigest: this.hostHardening.scriptDigest, summary: this.summary });
+        const planned = planExistingHost(name, args);
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.existingHost, name, {}, componentOptions("existingHost", opts));
+            const built = buildExistingHost(this, name, planned);
+            this.hardening = built.hardening;
+            this.rules = built.plan.rules;
+            this.hostHardening = built.hostHardening;
+            this.summary = built.hostHardening.summary;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }

@@ -10,7 +10,7 @@
  * Its field names are a contract with policies and older stacks; it is the one place they are
  * mapped from the part names.
  */
-import { defaultOsFamily, expectedDaemons, optionalDaemons, unitsFor, type OsFamily } from "./catalog";
+import { defaultOsFamily, expectedDaemons, optionalDaemons, osFamilies, unitsFor, type OsFamily } from "./catalog";
 import { endpointStates, type IrisEndpointState } from "./iris/merge";
 import type { HostProfile } from "./profile/model";
 import { restrictLines, type RestrictLine } from "./restrict";
@@ -70,12 +70,17 @@ function enabledParts(p: HostProfile): PartName[] {
     return partNames.filter((part) => on[part]);
 }
 
+/** The catalog's optional units per family, computed once (every host's plan starts from them). */
+const byFamily = (units: (f: OsFamily) => string[]) => new Map(osFamilies.map((f) => [f, units(f)] as const));
+const optionalUnits = byFamily((f) => unitsFor(f, optionalDaemons));
+const snmpUnits = byFamily((f) => unitsFor(f, optionalDaemons.filter((d) => d.daemon === "snmpd")));
+
 function servicesPlan(p: HostProfile, family: OsFamily): ServicesPlan {
     const kept = new Set(p.services.keep);
     if (p.iris?.features.monitor) {
-        for (const unit of unitsFor(family, optionalDaemons.filter((d) => d.daemon === "snmpd"))) kept.add(unit);
+        for (const unit of snmpUnits.get(family)!) kept.add(unit);
     }
-    const units = [...new Set([...unitsFor(family, optionalDaemons), ...p.services.disable])].filter((u) => !kept.has(u));
+    const units = [...new Set([...optionalUnits.get(family)!, ...p.services.disable])].filter((u) => !kept.has(u));
     return {
         units: p.hardening.services ? triggersFirst(units) : [],
         kept: [...kept],

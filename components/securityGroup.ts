@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentTypes, hostTags } from "./catalog";
+import { componentOptions } from "./componentOptions";
 import { hardeningPlan, type HardeningPlan } from "./plan";
 import { validateProfile, type HostProfile, type HostProfileInput } from "./profile";
+import { pausePromiseStacks } from "./promiseStacks";
 import { splitByFamily, type Direction, type NetworkRule } from "./rules";
 
 export interface DatabaseSecurityGroupArgs {
@@ -21,6 +23,24 @@ export interface PlannedSecurityGroupArgs extends Omit<DatabaseSecurityGroupArgs
 
 type SecurityGroupRule = aws.types.input.ec2.SecurityGroupIngress;
 
+/** A DatabaseSecurityGroup's security group under `parent`, and the outputs it registers (both DatabaseSecurityGroup classes build it so). */
+export function buildSecurityGroup(parent: pulumi.Resource, name: string, plan: HardeningPlan, args: Omit<PlannedSecurityGroupArgs, "plan">) {
+    const { profile, rules } = plan;
+    const securityGroup = new aws.ec2.SecurityGroup(
+        name,
+        {
+            vpcId: args.vpcId,
+            description: `Database host ${profile.name} (${profile.product}, ${profile.environment})`,
+            ingress: toAwsRules(rules, "ingress"),
+            egress: toAwsRules(rules, "egress"),
+            revokeRulesOnDelete: true,
+            tags: { Name: name, [hostTags.profile]: profile.name, ...args.tags },
+        },
+        { parent },
+    );
+    return { securityGroup, rules, outputs: { securityGroupId: securityGroup.id, rules } };
+}
+
 /**
  * A security group holding exactly the rules the profile's roles need (see `deriveRules`).
  *
@@ -36,23 +56,17 @@ export class DatabaseSecurityGroup extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseSecurityGroupArgs | PlannedSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = "plan" in args ? args.plan : hardeningPlan(validateProfile(args.profile, `${name}: profile`));
-        const profile = plan.profile;
-        super(componentTypes.securityGroup, name, {}, opts);
-        this.rules = plan.rules;
-        this.securityGroup = new aws.ec2.SecurityGroup(
-            name,
-            {
-                vpcId: args.vpcId,
-                description: `Database host ${profile.name} (${profile.product}, ${profile.environment})`,
-                ingress: toAwsRules(this.rules, "ingress"),
-                egress: toAwsRules(this.rules, "egress"),
-                revokeRulesOnDelete: true,
-                tags: { Name: name, [hostTags.profile]: profile.name, ...args.tags },
-            },
-            { parent: this },
-        );
-        this.securityGroupId = this.securityGroup.id;
-        this.registerOutputs({ securityGroupId: this.securityGroupId, rules: this.rules });
+        const resume = pausePromiseStacks();
+        try {
+            super(componentTypes.securityGroup, name, {}, componentOptions("securityGroup", opts));
+            const built = buildSecurityGroup(this, name, plan, args);
+            this.securityGroup = built.securityGroup;
+            this.securityGroupId = built.securityGroup.id;
+            this.rules = built.rules;
+            this.registerOutputs(built.outputs);
+        } finally {
+            resume();
+        }
     }
 }
 

@@ -1,30 +1,16 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { componentTypes } from "../catalog";
+import { componentOptions } from "../componentOptions";
 import { auditCpf, type Deviation } from "../iris/ports";
 import type { HardeningPlan } from "../plan";
 import type { HostProfile } from "../profile/model";
-import { checkPort, checkPosixName, Issues } from "../validate";
+import type { SshConnection } from "./connection";
 import { checkDrift, type DriftCheck } from "./drift";
 import { scriptCommand } from "./invocation";
 import { scriptDigest } from "./script";
 import type { SshTarget } from "./ssh";
 import { parseSummary, type HostRun } from "./summary";
-
-export interface SshConnection {
-    /** Address or name the machine running Pulumi reaches the host at. */
-    readonly host: pulumi.Input<string>;
-    /** Default: the profile's `network.sshPort`. */
-    readonly port?: number;
-    /** `root`, or a user with passwordless sudo. Default `root`. */
-    readonly user?: string;
-    /** Private key for the user; kept secret in state (keep it a secret in stack config too). */
-    readonly privateKey: pulumi.Input<string>;
-    /** The host's public key (`ssh-ed25519 AAAA…`); without it the host key is not checked. */
-    readonly hostKey?: pulumi.Input<string>;
-    /** A bastion to jump through. */
-    readonly proxy?: pulumi.Input<{ host: pulumi.Input<string>; port?: pulumi.Input<number>; user?: pulumi.Input<string>; privateKey?: pulumi.Input<string> }>;
-}
 
 export interface HostHardeningArgs {
     readonly plan: HardeningPlan;
@@ -41,12 +27,6 @@ export interface HostHardeningArgs {
 /** What a run of the host script changed and found, with an IRIS host's iris.cpf audited against its profile. */
 export interface HostSummary extends Omit<HostRun, "irisCpf"> {
     readonly cpfDeviations: readonly Deviation[];
-}
-
-/** Validates the connection settings that reach the shell command line. */
-export function checkConnection(issues: Issues, connection: SshConnection): void {
-    checkPort(issues, "connection.port", connection.port ?? 22);
-    checkPosixName(issues, "connection.user", connection.user ?? "root");
 }
 
 /** The summary of one run's output (throws when the script refused or stopped early; see parseSummary). */
@@ -77,7 +57,7 @@ export class HostHardening extends pulumi.ComponentResource {
     readonly summary: pulumi.Output<HostSummary>;
 
     constructor(name: string, args: HostHardeningArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(componentTypes.hostHardening, name, {}, opts);
+        super(componentTypes.hostHardening, name, {}, componentOptions("hostHardening", opts));
         const { connection } = args;
         const user = connection.user ?? "root";
         // The profile's SSH port is the one the firewall opens.

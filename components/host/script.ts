@@ -125,13 +125,16 @@ function databaseValues(p: HostProfile): Record<string, ShellValue> {
     };
 }
 
+/** Every family's names: a host may know a unit by another family's name. */
+const protectedUnitNames = [...new Set(protectedUnits.flatMap((entry) => osFamilies.flatMap((f) => entry.units[f])))];
+
 function serviceValues(plan: HardeningPlan): Record<string, ShellValue> {
     const { units, clientBinaries, allowedDaemons } = plan.services;
     const needed = units.filter((u) => protectedUnit(u));
     if (needed.length > 0) throw new Error(`internal: protected units in the disable list: ${needed.join(", ")}`);
     return {
         SERVICES_UNITS: units,
-        PROTECTED_UNITS: [...new Set(protectedUnits.flatMap((entry) => osFamilies.flatMap((f) => entry.units[f])))],
+        PROTECTED_UNITS: protectedUnitNames,
         CLIENT_BINARIES: clientBinaries,
         CRON_ALLOW: cronAllowFile,
         CRON_ALLOW_CONTENT: plan.profile.services.cronAllow.join("\n"),
@@ -226,8 +229,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         NFT_CONF: nftConf[family],
         EXPECTED_PORTS: plan.expectedPorts,
     };
-    const body = bodyParts(parts);
-    const read = new Set(body.flatMap((part) => partReads.get(part)!));
+    const { body, read } = bodyOf(parts);
     const unread = Object.keys(values).filter((name) => !allReads.has(name));
     const unassigned = [...read].filter((name) => !(name in values));
     if (unread.length + unassigned.length > 0) throw new Error(`internal: values no part reads: ${unread.join(", ")}; read but not rendered: ${unassigned.join(", ")}`);
@@ -241,11 +243,24 @@ export function renderHostScript(plan: HardeningPlan): string {
         "export LC_ALL=C",
         ...Object.entries(values).filter(([k]) => read.has(k)).map(([k, v]) => assign(k, v)),
         "",
-        body.map((part) => partText.get(part)).join("\n"),
+        body,
     ].join("\n");
     if (held.split("\n").includes(heldEnd)) throw new Error(`internal: a line of the script is the wrapper's delimiter ${heldEnd}`);
     if (!held.endsWith("\n") || held.endsWith("\n\n")) throw new Error("internal: the held text must end with exactly one newline (the wrapper restores one)");
     return scriptWrapper.head + held + scriptWrapper.tail;
+}
+
+/** The body and the variables it reads, per set of parts: the same for every host with those parts, so made once. */
+const bodies = new Map<string, { readonly body: string; readonly read: ReadonlySet<string> }>();
+function bodyOf(parts: readonly PartName[]): { readonly body: string; readonly read: ReadonlySet<string> } {
+    const key = parts.join(" ");
+    let entry = bodies.get(key);
+    if (!entry) {
+        const files = bodyParts(parts);
+        entry = { body: files.map((part) => partText.get(part)).join("\n"), read: new Set(files.flatMap((part) => partReads.get(part)!)) };
+        bodies.set(key, entry);
+    }
+    return entry;
 }
 
 /** Short content hash, shown in outputs so a reviewer can match a run to a rendered script. */

@@ -134,10 +134,25 @@ function readDestinations(issues: Issues, field: string, value: unknown): string
 }
 
 /**
+ * The profiles validateProfile returned, deeply frozen: one handed back (a profile file read for a
+ * component, a component's profile passed on) is the same value, so it is not validated again.
+ */
+const validated = new WeakSet<object>();
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        for (const v of Object.values(value)) deepFreeze(v);
+        Object.freeze(value);
+    }
+    return value;
+}
+
+/**
  * Validates a profile given as data (from YAML, stack config or code) and fills in defaults.
- * Throws `ProfileError` listing every problem.
+ * Throws `ProfileError` listing every problem. A profile this function returned is returned as it is.
  */
 export function validateProfile(input: unknown, source = "profile"): HostProfile {
+    if (typeof input === "object" && input !== null && validated.has(input)) return input as HostProfile;
     const issues = new Issues();
     const raw = readObject(issues, "", input, ["name", "product", "environment", "roles", "iris", "distribution", "databases", "network", "services", "hardening", "waivers"]);
     if (!raw) issues.throwIfAny(source);
@@ -208,6 +223,7 @@ export function validateProfile(input: unknown, source = "profile"): HostProfile
     };
     checkConsistency(issues, profile);
     issues.throwIfAny(source);
+    validated.add(deepFreeze(profile));
     return profile;
 }
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { render } from "../helpers/render";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { databaseHostRole, hostTags, irisEndpoints } from "../../components/catalog";
+import { componentTypes, databaseHostRole, hostTags, irisEndpoints, previousComponentTypes } from "../../components/catalog";
 import { installMocks, valueOf, type Recorded, type Registered } from "../helpers/mocks";
 import { admin, apps, gtmInput, irisInput, licenseServer } from "../helpers/profiles";
 
@@ -11,6 +11,7 @@ type Components = typeof import("../../components");
 let c: Components;
 let resources: Recorded[];
 let registered: Registered[];
+let aliasTypes: Map<string, string[]>;
 const attempts: Record<string, string> = {};
 let outputs: Record<string, unknown>;
 let mirrored: Record<string, unknown>;
@@ -83,6 +84,7 @@ beforeAll(async () => {
     };
     resources = recorder.resources;
     registered = await recorder.registered();
+    aliasTypes = recorder.aliasTypes;
 });
 
 const byName = (type: string, name: string) => {
@@ -132,11 +134,11 @@ describe("DatabaseHost", () => {
     });
 
     it("parents every child to its component", () => {
-        expect(chainOf("aws:ec2/instance:Instance", "iris-m1")).toEqual(["mdb-hardening:aws:DatabaseHost", "aws:ec2/instance:Instance"]);
-        expect(chainOf("mdb-hardening:network:DatabaseSecurityGroup", "iris-m1-sg")).toEqual(["mdb-hardening:aws:DatabaseHost", "mdb-hardening:network:DatabaseSecurityGroup"]);
-        expect(chainOf("aws:ec2/securityGroup:SecurityGroup", "iris-m1-sg")).toEqual(["mdb-hardening:network:DatabaseSecurityGroup", "aws:ec2/securityGroup:SecurityGroup"]);
-        expect(chainOf("aws:ec2/securityGroup:SecurityGroup", "gtm-sg")).toEqual(["mdb-hardening:network:DatabaseSecurityGroup", "aws:ec2/securityGroup:SecurityGroup"]);
-        expect(outputs.hostUrn).toBe("urn:pulumi:test::mdb-hardening::mdb-hardening:aws:DatabaseHost::iris-m1");
+        expect(chainOf("aws:ec2/instance:Instance", "iris-m1")).toEqual(["mdb-hardening:index:DatabaseHost", "aws:ec2/instance:Instance"]);
+        expect(chainOf("mdb-hardening:index:DatabaseSecurityGroup", "iris-m1-sg")).toEqual(["mdb-hardening:index:DatabaseHost", "mdb-hardening:index:DatabaseSecurityGroup"]);
+        expect(chainOf("aws:ec2/securityGroup:SecurityGroup", "iris-m1-sg")).toEqual(["mdb-hardening:index:DatabaseSecurityGroup", "aws:ec2/securityGroup:SecurityGroup"]);
+        expect(chainOf("aws:ec2/securityGroup:SecurityGroup", "gtm-sg")).toEqual(["mdb-hardening:index:DatabaseSecurityGroup", "aws:ec2/securityGroup:SecurityGroup"]);
+        expect(outputs.hostUrn).toBe("urn:pulumi:test::mdb-hardening::mdb-hardening:index:DatabaseHost::iris-m1");
     });
 
     it("registers its outputs, including the hardening plan", () => {
@@ -173,8 +175,8 @@ describe("host script delivery", () => {
             addPreviousOutputInEnv: false,
             stdin: render(c.validateProfile(gtmInput({ name: "ydb-ssh", product: "yottadb", distribution: { path: "/opt/yottadb/r2.02" } })), "rhel"),
         });
-        expect(chainOf("mdb-hardening:host:HostHardening", "ydb-ssh-hardening")).toEqual(["mdb-hardening:aws:DatabaseHost", "mdb-hardening:host:HostHardening"]);
-        expect(chainOf("command:remote:Command", "ydb-ssh-hardening-apply")).toEqual(["mdb-hardening:host:HostHardening", "command:remote:Command"]);
+        expect(chainOf("mdb-hardening:index:HostHardening", "ydb-ssh-hardening")).toEqual(["mdb-hardening:index:DatabaseHost", "mdb-hardening:index:HostHardening"]);
+        expect(chainOf("command:remote:Command", "ydb-ssh-hardening-apply")).toEqual(["mdb-hardening:index:HostHardening", "command:remote:Command"]);
         expect(outputs.viaSudoSummary).toMatchObject({ changes: 0, findings: 0, verified: 1 });
     });
 });
@@ -203,8 +205,8 @@ describe("the SSH command", () => {
 describe("ExistingHost", () => {
     it("creates no cloud resources: only the SSH command, with no delete (destroy leaves the host hardened)", () => {
         expect(resources.filter((r) => r.name.startsWith("gtm-onprem")).map((r) => r.type)).toEqual([
-            "mdb-hardening:host:ExistingHost",
-            "mdb-hardening:host:HostHardening",
+            "mdb-hardening:index:ExistingHost",
+            "mdb-hardening:index:HostHardening",
             "command:remote:Command",
         ]);
         const cmd = byName("command:remote:Command", "gtm-onprem-hardening-apply");
@@ -219,6 +221,18 @@ describe("ExistingHost", () => {
             serviceDisabling: { enabled: true },
             hostFirewall: { enabled: true, rules: 1 },
         });
+    });
+});
+
+describe("type tokens", () => {
+    it("registers every component under its index token with its 0.1 token as an alias (existing stacks keep their resources)", () => {
+        const kinds = Object.keys(componentTypes) as (keyof typeof componentTypes)[];
+        const seen = Object.fromEntries(kinds.map((k) => [k, [...aliasTypes].filter(([key]) => key.startsWith(`${componentTypes[k]}::`)).map(([, a]) => a)]));
+        for (const kind of kinds) {
+            expect(componentTypes[kind]).toMatch(/^mdb-hardening:index:[A-Z]\w+$/);
+            expect(seen[kind].length, kind).toBeGreaterThan(0);
+            for (const aliases of seen[kind]) expect(aliases).toEqual([previousComponentTypes[kind]]);
+        }
     });
 });
 

@@ -25,6 +25,8 @@ export interface Registered {
 
 export interface MockRecorder {
     readonly resources: Recorded[];
+    /** The alias types each resource registered with, by `type::name`. */
+    readonly aliasTypes: Map<string, string[]>;
     /** Resources as the mock monitor holds them once all RPCs are done. */
     registered(): Promise<Registered[]>;
 }
@@ -82,15 +84,23 @@ export async function installMocks(config: Record<string, string> = {}): Promise
         "test",
         false,
     );
-    type Request = { getName(): string; getAdditionalsecretoutputsList(): string[] };
+    const aliasTypes = new Map<string, string[]>();
+    type Request = {
+        getName(): string;
+        getType(): string;
+        getAdditionalsecretoutputsList(): string[];
+        getAliasesList(): { getSpec(): { getType(): string } | undefined }[];
+    };
     const monitor = getMonitor() as unknown as { registerResource(req: Request, callback: unknown): unknown };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
         secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+        aliasTypes.set(`${req.getType()}::${req.getName()}`, req.getAliasesList().flatMap((a) => a.getSpec()?.getType() ?? []));
         return register(req, callback);
     };
     return {
         resources,
+        aliasTypes,
         registered: async () => {
             await pulumi.runtime.disconnect();
             const monitor = getMonitor() as unknown as { getRegisteredResources(): Map<string, { urn: string; state: unknown }> };

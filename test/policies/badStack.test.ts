@@ -93,7 +93,7 @@ describe("a deliberately bad stack", () => {
         const messages = result.diagnostics.filter((d) => d.policyName === "database-host-hardened").map((d) => d.message.split("\n")[1]);
         expect(messages).toEqual([
             expect.stringMatching(/^db is not inside a hardening component/),
-            "ydb: ydb (mdb-hardening:aws:DatabaseHost) does not restrict the yottadb distribution to its group (hardening.distributionRestriction.enabled).",
+            "ydb: ydb (mdb-hardening:index:DatabaseHost) does not restrict the yottadb distribution to its group (hardening.distributionRestriction.enabled).",
         ]);
     });
 

@@ -1,5 +1,5 @@
 /**
- * The example stack (index.ts with Pulumi.example.yaml), collected under mocks, against the
+ * The example stack (example.ts with Pulumi.example.yaml), collected under mocks, against the
  * whole pack with its defaults: no mandatory violations, and every policy that can apply did.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ describe("the example stack", () => {
 
     beforeAll(async () => {
         process.chdir(projectRoot);
-        stack = await collect(() => import("../../index"), exampleConfig());
+        stack = await collect(() => import("../../example"), exampleConfig());
         result = await evaluateStack(policies, stack);
     });
 

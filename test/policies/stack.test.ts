@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { componentTypes } from "../../components/catalog";
+import { componentTypes, hardeningComponentTypes, previousComponentTypes } from "../../components/catalog";
 import { hardeningOutput, hardeningPlan } from "../../components/plan";
 import { databaseHostHardened } from "../../policies/stack";
 import { validateProfile } from "../../components/profile";
@@ -33,6 +33,17 @@ describe("database-host-hardened", () => {
         expect(result).toEqual({ diagnostics: [], notApplicable: [], checked: { [policy.name]: 1 } });
     });
 
+    it("passes hosts of a stack not yet updated from the 0.1 tokens", async () => {
+        const resources = [
+            component(previousComponentTypes.databaseHost, "gtm-host", hardeningOutput(hardeningPlan(gtm()))),
+            instance("gtm-1", hardenedInstanceProps(), { parent: "gtm-host" }),
+            instance("db", hardenedInstanceProps()),
+            component(previousComponentTypes.existingHost, "db-hardening", hardeningOutput(hardeningPlan(gtm()))),
+            { type: "command:remote:Command", name: "harden", props: {}, parent: "db-hardening", propertyDependencies: { connection: ["db"] } },
+        ];
+        expect(await messages(resources)).toEqual([]);
+    });
+
     it("passes a host hardened by an ExistingHost whose step connects to it", async () => {
         const resources = [
             instance("db", hardenedInstanceProps()),
@@ -45,7 +56,7 @@ describe("database-host-hardened", () => {
     it("flags a host no hardening component creates or depends on", async () => {
         const resources = [instance("db", hardenedInstanceProps()), component(componentTypes.existingHost, "other", hardeningOutput(hardeningPlan(iris())))];
         expect(await messages(resources)).toEqual([
-            `db is not inside a hardening component (${componentTypes.databaseHost}, ${componentTypes.existingHost}) and no such component depends on it, so nothing hardens its operating system.`,
+            `db is not inside a hardening component (${hardeningComponentTypes.join(", ")}) and no such component depends on it, so nothing hardens its operating system.`,
         ]);
     });
 

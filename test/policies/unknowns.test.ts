@@ -43,7 +43,7 @@ describe("preview unknowns", () => {
 
     it("the stack policy reads only the plain-data hardening output, so unknown ids do not stop it", async () => {
         const resources: Resource[] = [
-            { type: "mdb-hardening:aws:DatabaseHost", name: "h", props: { instanceId: unknown.string, privateIp: unknown.string, hardening: { product: "iris", serviceDisabling: { enabled: true } } } },
+            { type: "mdb-hardening:index:DatabaseHost", name: "h", props: { instanceId: unknown.string, privateIp: unknown.string, hardening: { product: "iris", serviceDisabling: { enabled: true } } } },
             instance("db", hardenedInstanceProps({ id: unknown.string, arn: unknown.string }), { parent: "h" }),
         ];
         expect(await evaluate([databaseHostHardened], resources)).toEqual({ diagnostics: [], notApplicable: [], checked: { [databaseHostHardened.name]: 1 } });
@@ -72,7 +72,7 @@ describe("the harness agrees with the runtime's own handlers", () => {
 
     it("stack policies see parents and outputs the same way", async () => {
         const resources: Resource[] = [
-            { type: "mdb-hardening:aws:DatabaseHost", name: "h", props: { hardening: { product: "gtm", serviceDisabling: { enabled: true }, distributionRestriction: { enabled: false } } } },
+            { type: "mdb-hardening:index:DatabaseHost", name: "h", props: { hardening: { product: "gtm", serviceDisabling: { enabled: true }, distributionRestriction: { enabled: false } } } },
             instance("db", hardenedInstanceProps(), { parent: "h" }),
         ];
         const fromSdk = await sdk.analyzeStack(SdkAnalyzer.stackRequest(resources));
