@@ -39,7 +39,6 @@ export function summarize(stdout: string, profile: HostProfile): HostSummary {
 const bootRetryMs = 180_000;
 const checkTimeoutMs = 60_000;
 
-
 /**
  * Runs the profile's host script over SSH with one `remote.Command`: it runs on create, and
  * again when the rendered script (its stdin) or the connection changes, or — with drift detection —
@@ -102,6 +101,7 @@ export class HostHardening extends pulumi.ComponentResource {
     /** The read-only check of this program run, once the host's address is known (a host being created has none during preview). */
     private checkForDrift(name: string, connection: SshConnection, port: number, user: string): pulumi.Output<DriftCheck> {
         const host = pulumi.output(connection.host);
+        // The SDK skips an apply on an unknown value silently; its (untyped) isKnown lets the skip be said.
         void (host as unknown as { isKnown?: Promise<boolean> }).isKnown?.then((known) => {
             if (!known) pulumi.log.info(`${name}: drift not checked: the host's address is not known yet (it is being created)`, this);
         });
