@@ -119,6 +119,8 @@ export async function runOverSsh(target: SshTarget, command: string, stdin: stri
         clients.push(client);
         return exec(client, name, command, stdin);
     })();
+    // When the deadline wins, the session's own failure (its connection ended below) is not news.
+    session.catch(() => undefined);
     try {
         return await Promise.race([session, deadline]);
     } finally {
