@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HostSummary } from "../../components";
 import { runOverSsh, type SshTarget } from "../../components/host/ssh";
+import { reveal } from "./mocks";
 
 interface Stored {
     readonly create: string;
@@ -24,9 +25,6 @@ export interface RunResult {
 
 /** The value the engine sends for an output not known during a preview. */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const secretSig = "4dabf18193072939515e22adb298388d";
-const plain = (value: unknown): unknown =>
-    value && typeof value === "object" && secretSig in value ? (value as unknown as { value: unknown }).value : value;
 
 export class EngineRuns {
     private readonly state = new Map<string, Stored>();
@@ -46,8 +44,8 @@ export class EngineRuns {
             {
                 newResource: async (args) => {
                     if (args.type !== "command:remote:Command") return { id: `${args.name}-id`, state: args.inputs };
-                    const create = plain(args.inputs.create) as string;
-                    const stdin = plain(args.inputs.stdin) as string;
+                    const create = reveal(args.inputs.create) as string;
+                    const stdin = reveal(args.inputs.stdin) as string;
                     let stored = this.state.get(args.name);
                     if (!stored || stored.create !== create || stored.stdin !== stdin) {
                         planned.push(args.name);

@@ -34,7 +34,7 @@ export interface MockRecorder {
 const secretSig = "4dabf18193072939515e22adb298388d";
 
 /** Inputs with secrets unwrapped, so tests compare values (secrecy itself is the SDK's business). */
-function reveal(value: unknown): unknown {
+export function reveal(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(reveal);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
