@@ -103,26 +103,49 @@ export function schemaOf<C>(properties: Properties<C>): PolicyConfigSchema {
     return { properties: properties as unknown as PolicyConfigSchema["properties"] };
 }
 
+/** A config as `getConfig` returned it (its own keys and values) and what it parsed to. */
+interface ParsedConfig<Parsed> {
+    readonly entries: readonly (readonly [string, unknown])[];
+    readonly parsed: Parsed;
+}
+
+/** Entries the reader looks through by identity before it compares a config by content. */
+const recentConfigs = 16;
+
 /**
  * Returns a reader for a policy's config: the defaults, overlaid with what the engine passes,
  * parsed once per distinct config (policies run once per resource; parsing CIDRs each time
  * would dominate the cost). The engine fills schema defaults itself; the overlay covers callers
  * that pass none, such as tests.
+ *
+ * The SDK's `getConfig` returns a fresh shallow copy of the policy's config on every call, with
+ * the same value objects until the engine configures the pack again: a config whose values are
+ * the very ones of a recent call is that call's, found without serializing it. One reader serves
+ * every policy that shares a property (each has its own config), hence several recent entries.
  */
 export function configReader<C extends object, Parsed>(
     properties: Properties<C>,
     parse: (config: C) => Parsed,
 ): (args: { getConfig<T extends object>(): T }) => Parsed {
     const defaults = Object.fromEntries(Object.entries(properties).map(([k, p]) => [k, (p as Property<unknown>).default])) as C;
-    const cache = new Map<string, Parsed>();
+    const byContent = new Map<string, Parsed>();
+    const recent: ParsedConfig<Parsed>[] = [];
+    const sameValues = (given: Record<string, unknown>, keys: readonly string[], entry: ParsedConfig<Parsed>) =>
+        keys.length === entry.entries.length && entry.entries.every(([k, v], i) => keys[i] === k && given[k] === v);
     return (args) => {
-        const config = { ...defaults, ...args.getConfig<Partial<C>>() };
+        const given = args.getConfig<Record<string, unknown>>();
+        const keys = Object.keys(given);
+        const seen = recent.find((entry) => sameValues(given, keys, entry));
+        if (seen) return seen.parsed;
+        const config = { ...defaults, ...given } as C;
         const key = JSON.stringify(config);
-        let parsed = cache.get(key);
+        let parsed = byContent.get(key);
         if (parsed === undefined) {
             parsed = parse(config);
-            cache.set(key, parsed);
+            byContent.set(key, parsed);
         }
+        recent.unshift({ entries: keys.map((k) => [k, given[k]] as const), parsed });
+        recent.length = Math.min(recent.length, recentConfigs);
         return parsed;
     };
 }

@@ -3,9 +3,13 @@
  * SDK's UnknownValueError, which turns the whole policy into an advisory "can't run during
  * preview". A stack policy judges the rest of the stack first and rethrows it at the end.
  */
-// The SDK's public UnknownValueError, from its own module: the package index would load the policy runtime (see list.ts).
+// From the SDK's own proxy module: the package index would load the policy runtime (see list.ts).
+// UnknownValueError is public; the sentinels and the target key are the module's exports at the pinned 1.21.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: never[]) => Error };
+const proxy = require("@pulumi/policy/proxy") as Record<string, unknown> & { UnknownValueError: new (...args: never[]) => Error };
+const { UnknownValueError } = proxy;
+const sentinels: ReadonlySet<unknown> = new Set(["Boolean", "Number", "String", "Array", "Asset", "Archive", "Object"].map((kind) => proxy[`unknown${kind}Value`]));
+const targetKey = proxy.getSpecialProxyTarget as string;
 
 /** What `whenKnown` returns for a value the preview does not know yet. */
 export const unknownValue: unique symbol = Symbol("unknown during preview");
@@ -22,4 +26,19 @@ export function whenKnown<T>(read: () => T, onUnknown: (error: Error) => void = 
         onUnknown(e);
         return unknownValue;
     }
+}
+
+/** The SDK's marker for a value the preview does not know yet (only seen in plain data: reading it through the proxy throws). */
+export function isUnknownSentinel(value: unknown): boolean {
+    return sentinels.has(value);
+}
+
+/**
+ * The plain data behind the SDK's unknown-checking proxy, or the value itself when it is not one.
+ * Every read through the proxy builds a new proxy; a lookup that reads many keys to find few
+ * reads the plain data, and must then treat unknown sentinels itself (isUnknownSentinel).
+ */
+export function plainOf<T>(value: T): T {
+    // typeof, not instanceof: instanceof asks the proxy for its prototype, a trap call of its own.
+    return (typeof value === "object" && value !== null && (value as Record<string, unknown>)[targetKey]) as T || value;
 }

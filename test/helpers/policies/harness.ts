@@ -41,7 +41,7 @@ const internals: ProxyInternals = require("@pulumi/policy/proxy");
 const serialization: SerializeInternals = require("@pulumi/policy/deserialize");
 
 /** Props as the runtime hands them to a policy: sent as a protobuf Struct (undefined fields dropped), deserialized, proxied. */
-function received(props: Record<string, unknown>, proxySecrets = false): Record<string, any> {
+export function received(props: Record<string, unknown>, proxySecrets = false): Record<string, any> {
     const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(props)) as Record<string, never>);
     return internals.unknownCheckingProxy(serialization.deserializeProperties(struct, proxySecrets));
 }
