@@ -14,11 +14,13 @@ import type {
     ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidation,
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { controls, databaseSrg, type Control, type ControlId } from "../components/controls";
 import { StackView } from "./resources";
+import { plainView } from "./unknowns";
 import { configuredWaivers, describeWaiver, notAppliedNote, today, waiverFor, waiversInEffectName, waiversProperty } from "./waivers";
 
 /** A policy as a rule module writes it: its control (components/controls.ts) gives severity, tags, framework and url. */
@@ -52,7 +54,8 @@ function waivable(name: string, validate: ResourceValidation): ResourceValidatio
         const waiver = waiverFor(name, args.urn, args.props, configuredWaivers(args), today());
         if (waiver?.active) args.notApplicable(describeWaiver(waiver));
         const note = notAppliedNote(waiver);
-        return validate(args, note ? (message, urn) => report(message + note, urn) : report);
+        const props = plainView(args.props);
+        return validate(props === args.props ? args : { ...args, props }, note ? (message, urn) => report(message + note, urn) : report);
     };
 }
 
@@ -72,8 +75,12 @@ export function resourcePolicy<const N extends string>({ control, ...policy }: D
 
 /** A stack policy's violation on a resource with an active waiver, its own or its owner's (resources.ts ownerProperties), is dropped (waivers-in-effect lists it). */
 export function stackPolicy<const N extends string>({ control, ...policy }: Declared<StackValidationPolicy> & { name: N }): StackValidationPolicy & { name: N } {
-    const validate = policy.validateStack;
     const listing = policy.name === waiversInEffectName;
+    const validate: StackValidation = (args, report) => {
+        // The runtime builds these resource objects for this one call of this policy: their props can be swapped for plain views.
+        for (const r of args.resources) (r as { props: Props }).props = plainView(r.props);
+        return policy.validateStack(args, report);
+    };
     return {
         ...policy,
         ...controlMetadata(control),

@@ -42,3 +42,31 @@ export function plainOf<T>(value: T): T {
     // typeof, not instanceof: instanceof asks the proxy for its prototype, a trap call of its own.
     return (typeof value === "object" && value !== null && (value as Record<string, unknown>)[targetKey]) as T || value;
 }
+
+/** Whether an unknown sentinel is anywhere in plain data. */
+function containsUnknown(value: unknown): boolean {
+    if (typeof value === "string") return sentinels.has(value);
+    if (typeof value !== "object" || value === null) return false;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    for (const key in value) if (containsUnknown((value as Record<string, unknown>)[key])) return true;
+    return false;
+}
+
+/**
+ * A resource's props as plain data in place of the SDK's proxy: every read gives what a read
+ * through the proxy gives, without building a proxy per read (most of a policy's cost). A
+ * top-level property with an unknown anywhere in it is read through the proxy on access, so
+ * reading the unknown throws the SDK's UnknownValueError with the same path as it always did;
+ * previews leave some ids unknown on most resources, and the rest of the resource stays plain.
+ */
+export function plainView(props: Record<string, unknown>): Record<string, unknown> {
+    const plain = plainOf(props);
+    if (plain === props) return props;
+    let view: Record<string, unknown> | undefined;
+    for (const key in plain) {
+        if (!containsUnknown(plain[key])) continue;
+        view ??= { ...plain };
+        Object.defineProperty(view, key, { get: () => props[key], enumerable: true, configurable: true });
+    }
+    return view ?? plain;
+}

@@ -4,14 +4,16 @@
  * diagnostic. The policies never catch it, so an unknown never passes a resource silently and
  * never crashes the pack. Checked with the harness and with the runtime's own handlers.
  */
+import { types } from "node:util";
 import { describe, expect, it } from "vitest";
 import { irisEndpoints } from "../../components/catalog";
-import { databaseHostImdsv2, databaseHostNoPublicIp } from "../../policies/instances";
+import { databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoPublicIp } from "../../policies/instances";
 import { policies } from "../../policies/pack";
 import { noWorldIngressToDatabasePorts } from "../../policies/securityGroups";
 import { databaseHostHardened } from "../../policies/stack";
-import { evaluate, unknown, type Resource } from "../helpers/policies/harness";
-import { hardenedInstanceProps, instance, securityGroup, tcp } from "../helpers/policies/resources";
+import { isUnknownSentinel, plainOf, plainView } from "../../policies/unknowns";
+import { evaluate, received, unknown, type Resource } from "../helpers/policies/harness";
+import { dbTags, hardenedInstanceProps, instance, securityGroup, tcp } from "../helpers/policies/resources";
 import { SdkAnalyzer } from "../helpers/policies/sdk";
 
 const { superserver } = irisEndpoints;
@@ -87,5 +89,51 @@ describe("the harness agrees with the runtime's own handlers", () => {
         const remediating = new SdkAnalyzer([{ ...databaseHostImdsv2, enforcementLevel: "remediate" }]);
         const [fix] = await remediating.remediate(request);
         expect(fix).toMatchObject({ policyName: databaseHostImdsv2.name, properties: { ami: unknown.string, metadataOptions: { httpTokens: "required" } } });
+    });
+});
+
+describe("plain data behind the proxy (the pinned SDK's internals the policies read)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: never[]) => Error };
+    const messageOf = (read: () => unknown) => {
+        try {
+            read();
+        } catch (e) {
+            expect(e).toBeInstanceOf(UnknownValueError);
+            return (e as Error).message;
+        }
+        throw new Error("no UnknownValueError");
+    };
+
+    it("finds the data behind the proxy and knows the SDK's sentinels", () => {
+        const props = received({ a: 1 });
+        expect(types.isProxy(props)).toBe(true);
+        expect(types.isProxy(plainOf(props))).toBe(false);
+        expect(plainOf(props)).toEqual({ a: 1 });
+        expect(plainOf({ a: 1 })).toEqual({ a: 1 });
+        for (const sentinel of Object.values(unknown)) expect(isUnknownSentinel(sentinel)).toBe(true);
+        expect([undefined, null, "", "x", 0].some(isUnknownSentinel)).toBe(false);
+    });
+
+    it("known properties are plain; one with an unknown anywhere in it throws as the proxy does, with the same path", () => {
+        const given = { tags: dbTags, subnetId: unknown.string, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: unknown.boolean }] };
+        const proxied = received(given);
+        const props = plainView(proxied);
+        expect(types.isProxy(props.tags)).toBe(false);
+        expect(props.tags).toEqual(dbTags);
+        expect(Object.keys(props).sort()).toEqual(Object.keys(given).sort());
+        expect(messageOf(() => props.subnetId)).toBe(messageOf(() => proxied.subnetId));
+        const devices = props.ebsBlockDevices as { deviceName: string; encrypted: boolean }[];
+        expect(devices[0].deviceName).toBe("/dev/sdf");
+        expect(messageOf(() => devices[0].encrypted)).toBe(messageOf(() => (proxied.ebsBlockDevices as { encrypted: boolean }[])[0].encrypted));
+    });
+
+    it("an unknown a policy does not read leaves it judging the rest; one it reads stops it, as through the proxy", async () => {
+        const publicHost = instance("db", hardenedInstanceProps({ subnetId: unknown.string, associatePublicIpAddress: true }));
+        expect((await evaluate([databaseHostNoPublicIp], [publicHost])).diagnostics).toEqual([expect.objectContaining({ policyName: databaseHostNoPublicIp.name, enforcementLevel: "mandatory", message: expect.stringContaining("associatePublicIpAddress is true") })]);
+        const vague = instance("db", hardenedInstanceProps({ ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: unknown.boolean }] }));
+        expect((await evaluate([databaseHostEncryptedVolumes], [vague])).diagnostics).toEqual([
+            { ...cantRun(databaseHostEncryptedVolumes.name), message: expect.stringContaining("boolean value at .ebsBlockDevices.0.encrypted") },
+        ]);
     });
 });
