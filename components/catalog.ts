@@ -549,6 +549,9 @@ export const hostSchedule = {
     syslogIdentifier: "mdb-hardening",
 } as const;
 
+/** EC2 instance user data: "limited to 16 KB, in raw form, before it is base64-encoded" (EC2 User Guide, "Instance user data"). */
+export const ec2UserDataLimitBytes = 16 * 1024;
+
 /** Distribution families (unit names differ). A value too: the multi-language schema reads it as an enum. */
 export const OsFamily = { debian: "debian", rhel: "rhel" } as const;
 export type OsFamily = (typeof OsFamily)[keyof typeof OsFamily];

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { gzipSync } from "node:zlib";
-import { componentTypes, databaseHostRole, defaultOsFamily, hostTags, type OsFamily } from "./catalog";
+import { componentTypes, databaseHostRole, defaultOsFamily, ec2UserDataLimitBytes, hostTags, type OsFamily } from "./catalog";
 import { componentOptions } from "./componentOptions";
 import { checkConnection, type SshLogin } from "./host/connection";
 import { HostHardening, type HostSummary } from "./host/hostHardening";
@@ -57,17 +57,31 @@ export interface DatabaseHostPlan {
     readonly args: DatabaseHostArgs;
     readonly plan: HardeningPlan;
     readonly script: string;
+    /** The script as the instance's user data: gzip-compressed (cloud-init runs it so), base64-encoded. */
+    readonly userDataBase64: string;
 }
 
 export function planDatabaseHost(name: string, args: DatabaseHostArgs): DatabaseHostPlan {
     const profile = validateProfile(args.profile, `${name}: profile`);
     checkHostArgs(name, args);
     const plan = hardeningPlan(profile, args.osFamily ?? defaultOsFamily);
-    return { args, plan, script: renderHostScript(plan) };
+    const script = renderHostScript(plan);
+    return { args, plan, script, userDataBase64: userDataOf(name, profile.name, script) };
+}
+
+/** The user data of a script, refused here: EC2 would refuse it at launch, after the security group was created. */
+function userDataOf(name: string, profileName: string, script: string): string {
+    const userData = gzipSync(script);
+    if (userData.length > ec2UserDataLimitBytes) {
+        const issues = new Issues();
+        issues.fail("profile", profileName, `makes a host script of ${script.length} bytes, ${userData.length} gzip-compressed: over EC2's user-data limit of ${ec2UserDataLimitBytes} bytes. Switch off parts this host does not need, or harden an instance made elsewhere with ExistingHost (over SSH, no limit)`);
+        issues.throwIfAny(`${name}: user data`);
+    }
+    return userData.toString("base64");
 }
 
 /** A DatabaseHost's children under `parent`, and the outputs it registers (both DatabaseHost classes build it so). */
-export function buildDatabaseHost(parent: pulumi.Resource, name: string, { args, plan, script }: DatabaseHostPlan) {
+export function buildDatabaseHost(parent: pulumi.Resource, name: string, { args, plan, script, userDataBase64 }: DatabaseHostPlan) {
     const { profile } = plan;
     const tags = {
         [hostTags.role]: databaseHostRole,
@@ -98,7 +112,7 @@ export function buildDatabaseHost(parent: pulumi.Resource, name: string, { args,
                 kmsKeyId: args.kmsKeyId,
             })),
             // cloud-init runs a gzip-compressed script as root at first boot; uncompressed it would exceed EC2's 16 KB (before base64) limit.
-            userDataBase64: gzipSync(script).toString("base64"),
+            userDataBase64,
             volumeTags: tags,
             tags: { Name: name, ...tags },
         },

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { render } from "../helpers/render";
-import { gunzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { componentTypes, databaseHostRole, hostTags, irisEndpoints, previousComponentTypes } from "../../components/catalog";
+import { componentTypes, databaseHostRole, ec2UserDataLimitBytes, hostTags, irisEndpoints, previousComponentTypes } from "../../components/catalog";
 import { installMocks, valueOf, type Recorded, type Registered } from "../helpers/mocks";
 import { admin, apps, gtmInput, irisInput, licenseServer } from "../helpers/profiles";
 
@@ -13,6 +14,8 @@ let resources: Recorded[];
 let registered: Registered[];
 let aliasTypes: Map<string, string[]>;
 const attempts: Record<string, string> = {};
+// 60 waivers whose justifications do not compress: a valid profile whose script EC2 would refuse as user data.
+let waivers: { control: string; item: string; justification: string }[];
 let outputs: Record<string, unknown>;
 let mirrored: Record<string, unknown>;
 /** What the components logged as warnings (without an engine the SDK writes them to the console). */
@@ -68,6 +71,9 @@ beforeAll(async () => {
     tryCreate("bad-web", () => new c.DatabaseSecurityGroup("bad-web", { profile: irisInput({ iris: { features: { privateWebServer: true } } }), vpcId: "v" }));
     tryCreate("bad-volume", () => new c.DatabaseHost("bad-volume", { profile: irisInput(), vpcId: "v", subnetId: "s", ami: "a", dataVolumes: [{ deviceName: "/dev/sda1", sizeGb: 0 }] }));
     tryCreate("bad-user", () => new c.ExistingHost("bad-user", { profile: gtmInput(), connection: { host: "h", user: "root; id", privateKey: "k" } }));
+    waivers = Array.from({ length: 60 }, (_, i) => ({ control: "MDBH-SVC-001", item: `unit-${i}.service`, justification: createHash("sha512").update(String(i)).digest("base64").repeat(3) }));
+    tryCreate("bad-user-data", () => new c.DatabaseHost("bad-user-data", { profile: gtmInput({ name: "bad-user-data", waivers }), vpcId: "v", subnetId: "s", ami: "a" }));
+    new c.ExistingHost("large-over-ssh", { profile: gtmInput({ name: "large-over-ssh", waivers }), connection: { host: "192.0.2.30", privateKey: "key", hostKey: "ssh-ed25519 AAAAC3Nz" }, detectDrift: false });
 
     outputs = {
         instanceId: await valueOf(host.instanceId),
@@ -156,7 +162,7 @@ describe("host script delivery", () => {
         expect(script).toBe(render(c.validateProfile(mirrored), "debian"));
         expect(script.length).toBeGreaterThan(16 * 1024 - 2048);
         // EC2: "User data is limited to 16 KB, in raw form, before it is base64-encoded" (EC2 User Guide, instance user data).
-        expect(Buffer.from(instance.inputs.userDataBase64 as string, "base64").length).toBeLessThan(16 * 1024);
+        expect(Buffer.from(instance.inputs.userDataBase64 as string, "base64").length).toBeLessThan(ec2UserDataLimitBytes);
     });
 
     it("runs it over SSH with one remote command, through sudo for a non-root user", () => {
@@ -246,6 +252,14 @@ describe("bad input is refused before anything is registered", () => {
             "  - dataVolumes[0].sizeGb: must be a whole number of GiB between 1 and 65536 (got 0)",
         ].join("\n"));
         expect(attempts["bad-user"]).toContain('connection.user: must be a plain POSIX user or group name ([a-z_][a-z0-9_-]*, at most 32 characters) (got "root; id")');
+        expect(attempts["bad-user-data"]).toMatch(/^bad-user-data: user data is invalid:\n {2}- profile: makes a host script of \d+ bytes, (\d+) gzip-compressed: over EC2's user-data limit of 16384 bytes\. .*ExistingHost.* \(got "bad-user-data"\)$/);
+        expect(Number(/(\d+) gzip/.exec(attempts["bad-user-data"])![1])).toBeGreaterThan(ec2UserDataLimitBytes);
+    });
+
+    it("the same profile hardens an existing host over SSH, where user data's limit does not apply", () => {
+        const stdin = byName("command:remote:Command", "large-over-ssh-hardening-apply").inputs.stdin as string;
+        expect(stdin).toBe(render(c.validateProfile(gtmInput({ name: "large-over-ssh", waivers })), "debian"));
+        expect(gzipSync(stdin).length).toBeGreaterThan(ec2UserDataLimitBytes);
     });
 
     it("registered nothing for them", () => {
