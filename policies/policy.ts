@@ -49,13 +49,14 @@ function withWaivers(schema: PolicyConfigSchema | undefined): PolicyConfigSchema
  */
 function waivable(name: string, validate: ResourceValidation): ResourceValidation {
     const { accepted, reason } = validate as Partial<TypedValidation>;
-    return (args, report) => {
-        if (accepted && !accepted.has(args.type)) notApplicable(args, reason!);
+    return (given, report) => {
+        if (accepted && !accepted.has(given.type)) notApplicable(given, reason!);
+        const props = plainView(given.props);
+        const args = props === given.props ? given : { ...given, props };
         const waiver = waiverFor(name, args.urn, args.props, configuredWaivers(args), today());
         if (waiver?.active) args.notApplicable(describeWaiver(waiver));
         const note = notAppliedNote(waiver);
-        const props = plainView(args.props);
-        return validate(props === args.props ? args : { ...args, props }, note ? (message, urn) => report(message + note, urn) : report);
+        return validate(args, note ? (message, urn) => report(message + note, urn) : report);
     };
 }
 

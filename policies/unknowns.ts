@@ -28,22 +28,7 @@ export function whenKnown<T>(read: () => T, onUnknown: (error: Error) => void = 
     }
 }
 
-/** The SDK's marker for a value the preview does not know yet (only seen in plain data: reading it through the proxy throws). */
-export function isUnknownSentinel(value: unknown): boolean {
-    return sentinels.has(value);
-}
-
-/**
- * The plain data behind the SDK's unknown-checking proxy, or the value itself when it is not one.
- * Every read through the proxy builds a new proxy; a lookup that reads many keys to find few
- * reads the plain data, and must then treat unknown sentinels itself (isUnknownSentinel).
- */
-export function plainOf<T>(value: T): T {
-    // typeof, not instanceof: instanceof asks the proxy for its prototype, a trap call of its own.
-    return (typeof value === "object" && value !== null && (value as Record<string, unknown>)[targetKey]) as T || value;
-}
-
-/** Whether an unknown sentinel is anywhere in plain data. */
+/** Whether one of the SDK's unknown sentinels is anywhere in plain data. */
 function containsUnknown(value: unknown): boolean {
     if (typeof value === "string") return sentinels.has(value);
     if (typeof value !== "object" || value === null) return false;
@@ -60,8 +45,9 @@ function containsUnknown(value: unknown): boolean {
  * previews leave some ids unknown on most resources, and the rest of the resource stays plain.
  */
 export function plainView(props: Record<string, unknown>): Record<string, unknown> {
-    const plain = plainOf(props);
-    if (plain === props) return props;
+    // The data behind the proxy; a value that is not one (a test's plain object) answers undefined.
+    const plain = props[targetKey] as Record<string, unknown> | undefined;
+    if (plain === undefined) return props;
     let view: Record<string, unknown> | undefined;
     for (const key in plain) {
         if (!containsUnknown(plain[key])) continue;

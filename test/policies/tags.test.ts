@@ -1,9 +1,7 @@
-/**
- * Tag lookups read the plain data behind the SDK's unknown-checking proxy; these pin that the
- * answers are those of a read through the proxy, unknowns included.
- */
+/** Tag lookups in both provider shapes, through the SDK's proxy and on plain views, unknowns included. */
 import { describe, expect, it } from "vitest";
 import { tagValue } from "../../policies/tags";
+import { plainView } from "../../policies/unknowns";
 import { received, unknown } from "../helpers/policies/harness";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -13,7 +11,7 @@ describe("tagValue", () => {
     it("finds a tag in the aws provider's map and in aws-native's list, through the proxy and in plain data", () => {
         for (const tags of [{ role: "db" }, [{ key: "other", value: "x" }, { key: "role", value: "db" }]]) {
             expect(tagValue(received({ tags }), "role")).toBe("db");
-            expect(tagValue({ tags }, "role")).toBe("db");
+            expect(tagValue(plainView(received({ tags })), "role")).toBe("db");
             expect(tagValue(received({ tags }), "missing")).toBeUndefined();
         }
     });
@@ -27,7 +25,10 @@ describe("tagValue", () => {
 
     it("an unknown on the way to the tag throws the SDK's UnknownValueError, as a read through the proxy does", () => {
         const cases = [{ tags: unknown.object }, { tags: { role: unknown.string } }, { tags: unknown.array }, { tags: [{ key: "role", value: unknown.string }] }, { tags: [unknown.object] }];
-        for (const props of cases) expect(() => tagValue(received(props), "role"), JSON.stringify(props)).toThrow(UnknownValueError);
+        for (const props of cases) {
+            expect(() => tagValue(received(props), "role"), JSON.stringify(props)).toThrow(UnknownValueError);
+            expect(() => tagValue(plainView(received(props)), "role"), JSON.stringify(props)).toThrow(UnknownValueError);
+        }
     });
 
     it("an unknown tag the lookup does not need does not stop it", () => {

@@ -11,7 +11,7 @@ import { databaseHostEncryptedVolumes, databaseHostImdsv2, databaseHostNoPublicI
 import { policies } from "../../policies/pack";
 import { noWorldIngressToDatabasePorts } from "../../policies/securityGroups";
 import { databaseHostHardened } from "../../policies/stack";
-import { isUnknownSentinel, plainOf, plainView } from "../../policies/unknowns";
+import { plainView } from "../../policies/unknowns";
 import { evaluate, received, unknown, type Resource } from "../helpers/policies/harness";
 import { dbTags, hardenedInstanceProps, instance, securityGroup, tcp } from "../helpers/policies/resources";
 import { SdkAnalyzer } from "../helpers/policies/sdk";
@@ -94,7 +94,8 @@ describe("the harness agrees with the runtime's own handlers", () => {
 
 describe("plain data behind the proxy (the pinned SDK's internals the policies read)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: never[]) => Error };
+    const sdk = require("@pulumi/policy/proxy") as Record<string, unknown> & { UnknownValueError: new (...args: never[]) => Error };
+    const { UnknownValueError } = sdk;
     const messageOf = (read: () => unknown) => {
         try {
             read();
@@ -105,14 +106,21 @@ describe("plain data behind the proxy (the pinned SDK's internals the policies r
         throw new Error("no UnknownValueError");
     };
 
-    it("finds the data behind the proxy and knows the SDK's sentinels", () => {
-        const props = received({ a: 1 });
-        expect(types.isProxy(props)).toBe(true);
-        expect(types.isProxy(plainOf(props))).toBe(false);
-        expect(plainOf(props)).toEqual({ a: 1 });
-        expect(plainOf({ a: 1 })).toEqual({ a: 1 });
-        for (const sentinel of Object.values(unknown)) expect(isUnknownSentinel(sentinel)).toBe(true);
-        expect([undefined, null, "", "x", 0].some(isUnknownSentinel)).toBe(false);
+    it("finds the data behind the proxy; each of the SDK's sentinels, however deep, leaves its property to the proxy", () => {
+        // The internals plainView reads, at the pinned SDK: the target key and the seven sentinels.
+        expect(typeof sdk.getSpecialProxyTarget).toBe("string");
+        for (const kind of ["Boolean", "Number", "String", "Array", "Asset", "Archive", "Object"]) expect(typeof sdk[`unknown${kind}Value`], kind).toBe("string");
+        const view = plainView(received({ a: 1, b: { c: [1] } }));
+        expect(types.isProxy(view) || types.isProxy(view.b)).toBe(false);
+        expect(view).toEqual({ a: 1, b: { c: [1] } });
+        const plain = { a: 1 };
+        expect(plainView(plain)).toBe(plain);
+        for (const sentinel of Object.values(unknown)) {
+            const partly = plainView(received({ a: 1, u: { deep: [sentinel] } }));
+            expect(types.isProxy(partly.u)).toBe(true);
+            expect(() => (partly.u as { deep: unknown[] }).deep[0]).toThrow(UnknownValueError);
+            expect(partly.a).toBe(1);
+        }
     });
 
     it("known properties are plain; one with an unknown anywhere in it throws as the proxy does, with the same path", () => {
