@@ -239,7 +239,7 @@ export function renderHostScript(plan: HardeningPlan): string {
         NFT_CONF: nftConf[family],
         EXPECTED_PORTS: plan.expectedPorts,
     };
-    const { body, read } = bodyOf(parts);
+    const { body, read, rest } = bodyOf(parts);
     const unread = Object.keys(values).filter((name) => !allReads.has(name));
     const unassigned = [...read].filter((name) => !(name in values));
     if (unread.length + unassigned.length > 0) throw new Error(`internal: values no part reads: ${unread.join(", ")}; read but not rendered: ${unassigned.join(", ")}`);
@@ -256,8 +256,17 @@ export function renderHostScript(plan: HardeningPlan): string {
     ].join("\n");
     // The body was checked once (bodyOf); the lines before it are the host's.
     refuseDelimiterLine(header);
-    return scriptWrapper.head + oneByte(header) + "\n" + body + scriptWrapper.tail;
+    const script = scriptWrapper.head + oneByte(header) + "\n" + body + scriptWrapper.tail;
+    lastRendered = { script, header, rest };
+    return script;
 }
+
+/**
+ * The script rendered last, with its pieces: its owner asks for its digest next (HostHardening),
+ * which then hashes the host's lines and the rest's bytes encoded once per parts set, not the
+ * whole script joined and encoded again. Any other text is hashed as it is.
+ */
+let lastRendered: { readonly script: string; readonly header: string; readonly rest: Buffer } | undefined;
 
 /** Throws when a line of the text is the wrapper's delimiter (found without splitting a 50 KB text into lines). */
 function refuseDelimiterLine(text: string): void {
@@ -269,9 +278,13 @@ function refuseDelimiterLine(text: string): void {
     }
 }
 
-/** The body and the variables it reads, per set of parts: the same for every host with those parts, so made once. */
-const bodies = new Map<string, { readonly body: string; readonly read: ReadonlySet<string> }>();
-function bodyOf(parts: readonly PartName[]): { readonly body: string; readonly read: ReadonlySet<string> } {
+/**
+ * The body, the variables it reads and the bytes of what follows the host's lines (the newline, the body,
+ * the wrapper's tail), per set of parts: the same for every host with those parts, so made once.
+ */
+interface Body { readonly body: string; readonly read: ReadonlySet<string>; readonly rest: Buffer }
+const bodies = new Map<string, Body>();
+function bodyOf(parts: readonly PartName[]): Body {
     const key = parts.join(" ");
     let entry = bodies.get(key);
     if (!entry) {
@@ -279,7 +292,7 @@ function bodyOf(parts: readonly PartName[]): { readonly body: string; readonly r
         const body = files.map((part) => partText.get(part)).join("\n");
         refuseDelimiterLine(body);
         if (!body.endsWith("\n") || body.endsWith("\n\n")) throw new Error("internal: the held text must end with exactly one newline (the wrapper restores one)");
-        entry = { body, read: new Set(files.flatMap((part) => partReads.get(part)!)) };
+        entry = { body, read: new Set(files.flatMap((part) => partReads.get(part)!)), rest: Buffer.from(`\n${body}${scriptWrapper.tail}`) };
         bodies.set(key, entry);
     }
     return entry;
@@ -287,5 +300,8 @@ function bodyOf(parts: readonly PartName[]): { readonly body: string; readonly r
 
 /** Short content hash, shown in outputs so a reviewer can match a run to a rendered script. */
 export function scriptDigest(script: string): string {
-    return createHash("sha256").update(script).digest("hex").slice(0, 16);
+    const hash = createHash("sha256");
+    if (lastRendered?.script === script) hash.update(scriptWrapper.head).update(lastRendered.header).update(lastRendered.rest);
+    else hash.update(script);
+    return hash.digest("hex").slice(0, 16);
 }
