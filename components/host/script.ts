@@ -63,13 +63,29 @@ function oneByte(text: string): string {
 /** Single-quotes a value for bash; the only character that needs care inside is the quote itself. */
 export function shq(value: string): string {
     if (value.includes("\0")) throw new Error("internal: NUL byte in a shell value");
-    return `'${value.replace(/'/g, `'\\''`)}'`;
+    return value.includes("'") ? `'${value.replace(/'/g, `'\\''`)}'` : `'${value}'`;
 }
 
 type ShellValue = string | readonly string[];
 
+/**
+ * The last line made for each variable, with a copy of its value: most values are the same from one
+ * host to the next (the catalog's, and those of profiles alike), and comparing them is cheaper than
+ * quoting them again.
+ */
+const lastAssigned = new Map<string, { readonly value: ShellValue; readonly line: string }>();
+
 function assign(name: string, value: ShellValue): string {
-    return typeof value === "string" ? `${name}=${shq(value)}` : `${name}=(${value.map(shq).join(" ")})`;
+    const last = lastAssigned.get(name);
+    if (last && sameValue(last.value, value)) return last.line;
+    const line = typeof value === "string" ? `${name}=${shq(value)}` : `${name}=(${value.map(shq).join(" ")})`;
+    lastAssigned.set(name, { value: typeof value === "string" ? value : [...value], line });
+    return line;
+}
+
+function sameValue(a: ShellValue, b: ShellValue): boolean {
+    if (typeof a === "string" || typeof b === "string") return a === b;
+    return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
