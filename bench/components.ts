@@ -8,7 +8,9 @@
  *  - sdk: the SDK's own floor, the same three resources per host (the two components with their
  *    type tokens and aliases, the `remote.Command` with the same inputs and options, the same
  *    outputs registered) from scripts rendered before the clock starts: what is left when
- *    everything of ours is taken out;
+ *    everything of ours is taken out; sdk-command: the `remote.Command` alone (the least a host
+ *    needs); sdk-unpaused: the floor without pausing the SDK's per-promise stack traces
+ *    (components/promiseStacks.ts);
  *  - steps: our per-host work alone, without resources: validation, plan, render, digest.
  * Reported per kind: median and best of wall and CPU time per host (CPU: the whole process, the
  * garbage collector's threads too), the heap after a forced GC (warm-up hosts included; for the
@@ -26,7 +28,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { HostProfileInput } from "../components/profile";
 
-const kinds = ["components", "sdk", "steps"] as const;
+const kinds = ["components", "sdk", "sdk-command", "sdk-unpaused", "steps"] as const;
 type Kind = (typeof kinds)[number];
 const warm = 100;
 
@@ -96,10 +98,10 @@ async function run(kind: Kind, hosts: number): Promise<void> {
         });
         build = (i) => {
             const { script, digest, hardening } = made[i];
-            const resume = pausePromiseStacks();
+            const resume = kind === "sdk-unpaused" ? () => undefined : pausePromiseStacks();
             try {
-                const host = new Bare(componentTypes.existingHost, `host-${i}`, {}, componentOptions("existingHost"));
-                const hh = new Bare(componentTypes.hostHardening, `host-${i}-hardening`, {}, componentOptions("hostHardening", { parent: host }));
+                const host = kind === "sdk-command" ? undefined : new Bare(componentTypes.existingHost, `host-${i}`, {}, componentOptions("existingHost"));
+                const hh = host && new Bare(componentTypes.hostHardening, `host-${i}-hardening`, {}, componentOptions("hostHardening", { parent: host }));
                 const cmd = new command.remote.Command(
                     `host-${i}-hardening-apply`,
                     {
@@ -108,11 +110,11 @@ async function run(kind: Kind, hosts: number): Promise<void> {
                         stdin: script,
                         addPreviousOutputInEnv: false,
                     },
-                    { parent: hh, additionalSecretOutputs: ["stdout", "stderr"] },
+                    { ...(hh ? { parent: hh } : {}), additionalSecretOutputs: ["stdout", "stderr"] },
                 );
                 const summary = pulumi.unsecret(cmd.stdout.apply((stdout) => stdout.length));
-                hh.publish({ scriptDigest: digest, summary });
-                host.publish({ hardening, scriptDigest: digest, summary });
+                hh?.publish({ scriptDigest: digest, summary });
+                host?.publish({ hardening, scriptDigest: digest, summary });
                 summaries.push(summary);
             } finally {
                 resume();
@@ -154,7 +156,7 @@ function main(): void {
     const hosts = Number(process.argv[2] ?? 1000);
     const runs = Number(process.argv[3] ?? 5);
     const loadBefore = os.loadavg()[0];
-    const results: Record<Kind, Record<string, unknown>[]> = { components: [], sdk: [], steps: [] };
+    const results = Object.fromEntries(kinds.map((kind) => [kind, [] as Record<string, unknown>[]])) as Record<Kind, Record<string, unknown>[]>;
     for (let r = 0; r < runs; r++) {
         for (const kind of kinds) {
             const out = execFileSync(process.execPath, ["--expose-gc", __filename, "run", kind, String(hosts)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
@@ -173,6 +175,8 @@ function main(): void {
                 ...(kind === "components" ? { heapUsedMbAfterGcScriptsRead: round(median(results[kind].map((x) => x.heapMbScriptsRead as number)), 1) } : {}),
             }),
     });
+    const components = summary("components");
+    const sdk = summary("sdk");
     const result = {
         date: new Date().toISOString().slice(0, 10),
         node: process.version,
@@ -183,8 +187,12 @@ function main(): void {
         hosts,
         warmUpHosts: warm,
         runs,
-        components: summary("components"),
-        sdk: summary("sdk"),
+        components,
+        sdk,
+        // What the components add to the floor in place (medians): our steps, their garbage, our frames in the SDK's stacks.
+        componentsOverSdkMsPerHost: { wall: round(components.wallMsPerHost.median - sdk.wallMsPerHost.median), cpu: round(components.cpuMsPerHost.median - sdk.cpuMsPerHost.median) },
+        sdkCommandOnly: summary("sdk-command"),
+        sdkUnpaused: summary("sdk-unpaused"),
         ours: summary("steps"),
     };
     writeFileSync(path.join(__dirname, "..", "..", "bench", "results", "components.json"), `${JSON.stringify(result, null, 2)}\n`);
