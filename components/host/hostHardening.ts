@@ -107,7 +107,7 @@ export class HostHardening extends pulumi.ComponentResource {
         });
         const retryForMs = pulumi.runtime.isDryRun() ? 0 : bootRetryMs;
         return pulumi
-            .all([host, pulumi.output(connection.privateKey), pulumi.output(connection.hostKey), pulumi.output(connection.proxy)])
+            .all([host, connection.privateKey, connection.hostKey, connection.proxy])
             .apply(([address, privateKey, hostKey, proxy]) => {
                 const target: SshTarget = { host: address, port, user, privateKey, ...(hostKey !== undefined ? { hostKey } : {}), ...(proxy !== undefined ? { proxy } : {}) };
                 return checkDrift(target, this.script, { retryForMs, timeoutMs: checkTimeoutMs });

@@ -32,7 +32,7 @@ export function deliveredPart(source: string): string {
     const kept = /^# (reads|environment): |^\s*# shellcheck /;
     return source.split("\n").filter((line) => line.trim() !== "" && (!/^\s*#/.test(line) || kept.test(line))).join("\n") + "\n";
 }
-const partText = new Map(scriptParts.map((part) => [part, deliveredPart(partSource.get(part)!)]));
+const partText = new Map(scriptParts.map((part) => [part, oneByte(deliveredPart(partSource.get(part)!))]));
 /**
  * The files a switched-on part brings; the others are in every script. A script carries only what its plan runs (EC2 user data is limited to 16 KB).
  * sh/schedule.sh is in every script: without a schedule it removes the one this module installed before.
@@ -50,16 +50,42 @@ function bodyParts(parts: readonly PartName[]): ScriptPart[] {
     return scriptParts.filter((part) => wanted.has(part));
 }
 
+/**
+ * The same text, decoded anew. V8 keeps a string cut from one with a character above U+00FF (the
+ * parts' comments have dashes) at two bytes per character, and so the whole script joined from it;
+ * decoded from UTF-8, ASCII text is one byte per character: half the memory of every script held,
+ * and faster to hash and to send.
+ */
+function oneByte(text: string): string {
+    return Buffer.from(text).toString();
+}
+
 /** Single-quotes a value for bash; the only character that needs care inside is the quote itself. */
 export function shq(value: string): string {
     if (value.includes("\0")) throw new Error("internal: NUL byte in a shell value");
-    return `'${value.replace(/'/g, `'\\''`)}'`;
+    return value.includes("'") ? `'${value.replace(/'/g, `'\\''`)}'` : `'${value}'`;
 }
 
 type ShellValue = string | readonly string[];
 
+/**
+ * The last line made for each variable, with a copy of its value: most values are the same from one
+ * host to the next (the catalog's, and those of profiles alike), and comparing them is cheaper than
+ * quoting them again.
+ */
+const lastAssigned = new Map<string, { readonly value: ShellValue; readonly line: string }>();
+
 function assign(name: string, value: ShellValue): string {
-    return typeof value === "string" ? `${name}=${shq(value)}` : `${name}=(${value.map(shq).join(" ")})`;
+    const last = lastAssigned.get(name);
+    if (last && sameValue(last.value, value)) return last.line;
+    const line = typeof value === "string" ? `${name}=${shq(value)}` : `${name}=(${value.map(shq).join(" ")})`;
+    lastAssigned.set(name, { value: typeof value === "string" ? value : [...value], line });
+    return line;
+}
+
+function sameValue(a: ShellValue, b: ShellValue): boolean {
+    if (typeof a === "string" || typeof b === "string") return a === b;
+    return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function distributionValues(plan: HardeningPlan): Record<string, ShellValue> {
@@ -229,11 +255,11 @@ export function renderHostScript(plan: HardeningPlan): string {
         NFT_CONF: nftConf[family],
         EXPECTED_PORTS: plan.expectedPorts,
     };
-    const { body, read } = bodyOf(parts);
+    const { body, read, rest } = bodyOf(parts);
     const unread = Object.keys(values).filter((name) => !allReads.has(name));
     const unassigned = [...read].filter((name) => !(name in values));
     if (unread.length + unassigned.length > 0) throw new Error(`internal: values no part reads: ${unread.join(", ")}; read but not rendered: ${unassigned.join(", ")}`);
-    const held = [
+    const header = [
         "# shellcheck disable=SC2016 # the profile's values are data, single-quoted on purpose",
         `# mdb-hardening host script for ${p.name} (${products[p.product].displayName}, ${p.environment}, ${family}).`,
         "# Generated from the profile by mdb-hardening; review it with `mdb-hardening render <profile>`.",
@@ -243,21 +269,46 @@ export function renderHostScript(plan: HardeningPlan): string {
         "export LC_ALL=C",
         ...Object.entries(values).filter(([k]) => read.has(k)).map(([k, v]) => assign(k, v)),
         "",
-        body,
     ].join("\n");
-    if (held.split("\n").includes(heldEnd)) throw new Error(`internal: a line of the script is the wrapper's delimiter ${heldEnd}`);
-    if (!held.endsWith("\n") || held.endsWith("\n\n")) throw new Error("internal: the held text must end with exactly one newline (the wrapper restores one)");
-    return scriptWrapper.head + held + scriptWrapper.tail;
+    // The body was checked once (bodyOf); the lines before it are the host's.
+    refuseDelimiterLine(header);
+    const script = scriptWrapper.head + oneByte(header) + "\n" + body + scriptWrapper.tail;
+    lastRendered = { script, header, rest };
+    return script;
 }
 
-/** The body and the variables it reads, per set of parts: the same for every host with those parts, so made once. */
-const bodies = new Map<string, { readonly body: string; readonly read: ReadonlySet<string> }>();
-function bodyOf(parts: readonly PartName[]): { readonly body: string; readonly read: ReadonlySet<string> } {
+/**
+ * The script rendered last, with its pieces: its owner asks for its digest next (HostHardening),
+ * which then hashes the host's lines and the rest's bytes encoded once per parts set, not the
+ * whole script joined and encoded again. Any other text is hashed as it is.
+ */
+let lastRendered: { readonly script: string; readonly header: string; readonly rest: Buffer } | undefined;
+
+/** Throws when a line of the text is the wrapper's delimiter (found without splitting a 50 KB text into lines). */
+function refuseDelimiterLine(text: string): void {
+    for (let i = text.indexOf(heldEnd); i >= 0; i = text.indexOf(heldEnd, i + 1)) {
+        const end = i + heldEnd.length;
+        if ((i === 0 || text[i - 1] === "\n") && (end === text.length || text[end] === "\n")) {
+            throw new Error(`internal: a line of the script is the wrapper's delimiter ${heldEnd}`);
+        }
+    }
+}
+
+/**
+ * The body, the variables it reads and the bytes of what follows the host's lines (the newline, the body,
+ * the wrapper's tail), per set of parts: the same for every host with those parts, so made once.
+ */
+interface Body { readonly body: string; readonly read: ReadonlySet<string>; readonly rest: Buffer }
+const bodies = new Map<string, Body>();
+function bodyOf(parts: readonly PartName[]): Body {
     const key = parts.join(" ");
     let entry = bodies.get(key);
     if (!entry) {
         const files = bodyParts(parts);
-        entry = { body: files.map((part) => partText.get(part)).join("\n"), read: new Set(files.flatMap((part) => partReads.get(part)!)) };
+        const body = files.map((part) => partText.get(part)).join("\n");
+        refuseDelimiterLine(body);
+        if (!body.endsWith("\n") || body.endsWith("\n\n")) throw new Error("internal: the held text must end with exactly one newline (the wrapper restores one)");
+        entry = { body, read: new Set(files.flatMap((part) => partReads.get(part)!)), rest: Buffer.from(`\n${body}${scriptWrapper.tail}`) };
         bodies.set(key, entry);
     }
     return entry;
@@ -265,5 +316,8 @@ function bodyOf(parts: readonly PartName[]): { readonly body: string; readonly r
 
 /** Short content hash, shown in outputs so a reviewer can match a run to a rendered script. */
 export function scriptDigest(script: string): string {
-    return createHash("sha256").update(script).digest("hex").slice(0, 16);
+    const hash = createHash("sha256");
+    if (lastRendered?.script === script) hash.update(scriptWrapper.head).update(lastRendered.header).update(lastRendered.rest);
+    else hash.update(script);
+    return hash.digest("hex").slice(0, 16);
 }

@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { irisEndpoints } from "../../../components/catalog";
-import { scriptWrapper, shq } from "../../../components/host/script";
+import { scriptDigest, scriptWrapper, shq } from "../../../components/host/script";
 import { validateProfile } from "../../../components/profile";
 import { admin, gtmInput, iris } from "../../helpers/profiles";
 import { heldText, render } from "../../helpers/render";
@@ -136,6 +137,22 @@ describe("rendering", () => {
         expect(shellValue(script, "NFT_CONF")).toEqual(["/etc/sysconfig/nftables.conf"]);
         expect(shellValue(script, "SERVICES_UNITS")).toEqual(expect.arrayContaining(["httpd.socket", "telnet.socket", "smb.service"]));
         expect(shellValue(script, "SERVICES_UNITS")).not.toContain("apache2.service");
+    });
+});
+
+describe("the script's digest", () => {
+    const sha = (text: string) => createHash("sha256").update(Buffer.from(text, "utf8")).digest("hex").slice(0, 16);
+    it("is the first 16 hex digits of the SHA-256 of the script's UTF-8 bytes, rendered last or not", () => {
+        const justification = "Zugang für die Altanwendung — bis CHG-1021";
+        const waived = validateProfile(gtmInput({ waivers: [{ control: "MDBH-SVC-003", item: "telnet", justification }] }));
+        const first = render(waived);
+        expect(first).toContain(justification);
+        expect(scriptDigest(first)).toBe(sha(first));
+        const second = render(scheduled);
+        expect(scriptDigest(first)).toBe(sha(first));
+        expect(scriptDigest(second)).toBe(sha(second));
+        expect(scriptDigest(second)).not.toBe(scriptDigest(first));
+        expect(scriptDigest(`${second} `)).toBe(sha(`${second} `));
     });
 });
 
