@@ -1,7 +1,8 @@
 /**
- * Preview unknowns for stack policies: reading a value the preview does not know yet throws the
- * SDK's UnknownValueError, which turns the whole policy into an advisory "can't run during
- * preview". A stack policy judges the rest of the stack first and rethrows it at the end.
+ * Preview unknowns: reading a value the preview does not know yet throws the SDK's
+ * UnknownValueError, which turns the whole policy into an advisory "can't run during preview".
+ * A stack policy judges the rest of the stack first and rethrows it at the end (`whenKnown`);
+ * every policy reads plain views of the props that keep that behaviour (`plainView`).
  */
 // From the SDK's own proxy module: the package index would load the policy runtime (see list.ts).
 // UnknownValueError is public; the sentinels and the target key are the module's exports at the pinned 1.21.

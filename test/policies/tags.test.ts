@@ -2,10 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { tagValue } from "../../policies/tags";
 import { plainView } from "../../policies/unknowns";
-import { received, unknown } from "../helpers/policies/harness";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: never[]) => Error };
+import { received, unknown, UnknownValueError } from "../helpers/policies/harness";
 
 describe("tagValue", () => {
     it("finds a tag in the aws provider's map and in aws-native's list, through the proxy and in plain data", () => {

@@ -46,6 +46,9 @@ export function received(props: Record<string, unknown>, proxySecrets = false): 
     return internals.unknownCheckingProxy(serialization.deserializeProperties(struct, proxySecrets));
 }
 
+/** The SDK's error for a read of a preview unknown. */
+export const { UnknownValueError } = internals;
+
 /** Preview unknowns, as the engine sends them. */
 export const unknown = {
     string: internals.unknownStringValue,
